@@ -1,0 +1,1 @@
+"""Differential testing of the bgtyped mypy plugin against the runtime: generators, renderers, verdicts."""

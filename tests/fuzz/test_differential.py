@@ -1,0 +1,62 @@
+"""The plugin's verdict equals the runtime's on generated scheduling calls.
+
+Each hypothesis example is one batch of calls rendered into one module: mypy with the plugin type-checks it
+once (an error on a call's line is a static rejection), and the same module is executed, every call as
+written, through the real schedulers (bgtyped's, Starlette's and FastAPI's, whose deferred tasks are run):
+a call is correct at run time when it binds and every value fits its parameter's annotation by the typing
+spec's rules. Every call must get the same verdict from both; a disagreement is reduced to a minimal
+reproducer. ``BGTYPED_FUZZ_CALLS`` and ``BGTYPED_FUZZ_SEED``: see ``fuzzlib/settings.py``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from bgtyped_fuzzlib.model import Case
+from bgtyped_fuzzlib.reduce import reduce
+from bgtyped_fuzzlib.settings import CALLS, fuzz_settings
+from bgtyped_fuzzlib.strategies import batches
+from bgtyped_fuzzlib.verdicts import BatchResult, Disagreement, compare
+from hypothesis import given
+
+BATCH_SIZE = 200
+
+
+@pytest.mark.slow
+def test_plugin_verdict_equals_runtime_verdict(tmp_path: Path, mypy_cache: Path) -> None:
+    totals = BatchResult()
+
+    @fuzz_settings(-(-CALLS // BATCH_SIZE))
+    @given(batches(BATCH_SIZE))
+    def check_batch(batch: list[Case]) -> None:
+        result = compare(batch, tmp_path, mypy_cache)
+        totals.calls += result.calls
+        totals.static_accepted += result.static_accepted
+        totals.runtime_accepted += result.runtime_accepted
+        totals.disagreements += result.disagreements
+        totals.runtime_inconsistencies += result.runtime_inconsistencies
+        totals.unexpected += result.unexpected
+
+    check_batch()
+    print(
+        f"\n{totals.calls} calls: {totals.calls - len(totals.disagreements)} agree, "
+        f"{len(totals.disagreements)} disagree; mypy accepted {totals.static_accepted}, "
+        f"the runtime accepted {totals.runtime_accepted}"
+    )
+    assert not totals.unexpected, "\n".join(totals.unexpected[:5])
+    assert not totals.runtime_inconsistencies, "\n".join(totals.runtime_inconsistencies[:10])
+    assert totals.calls >= CALLS
+    if totals.disagreements:
+        pytest.fail(_report(totals.disagreements, tmp_path / "reduce", mypy_cache))
+
+
+def _report(disagreements: list[Disagreement], workdir: Path, cache: Path) -> str:
+    reproducers: dict[str, int] = {}
+    for disagreement in disagreements[:12]:
+        text = reduce(disagreement, workdir, cache).describe()
+        reproducers[text] = reproducers.get(text, 0) + 1
+    return (
+        f"{len(disagreements)} calls where mypy with the plugin and the runtime disagree; minimal "
+        "reproducers of the first ones:\n" + "\n".join(reproducers)
+    )

@@ -1,0 +1,125 @@
+"""The two judges the fuzz tests rely on, checked against hand-written cases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from bgtyped_fuzzlib.model import (
+    SCHEDULERS,
+    Annotation,
+    Argument,
+    Case,
+    Kind,
+    Parameter,
+    Signature,
+    render_module,
+)
+from bgtyped_fuzzlib.verdicts import MypyRun, compare, isolate_crash, run_mypy, runtime_verdicts
+
+BG, BG_TASK, STARLETTE, STARLETTE_TASK, FASTAPI, STARLETTE_SUBCLASS, BG_SUBCLASS = SCHEDULERS
+
+
+@pytest.mark.parametrize(
+    ("annotation", "value", "fits"),
+    [
+        (Annotation("float"), 1, True),  # an int is acceptable where a float is expected
+        (Annotation("float"), True, True),
+        (Annotation("float"), 1j, False),
+        (Annotation("int"), False, True),  # bool is an int
+        (Annotation("int"), 1.0, False),
+        (Annotation("int"), None, False),
+        (Annotation("int", optional=True), None, True),
+        (Annotation("str"), b"x", False),
+        (Annotation("bytes"), "x", False),
+        (Annotation("list[int]"), [1, True], True),
+        (Annotation("list[int]"), [1, "a"], False),
+        (Annotation("list[int]"), (1, 2), False),
+        (Annotation("Json"), [1, "a", [2, []]], True),
+        (Annotation("Json"), [1.5], False),
+        (Annotation("Tree"), (1, [(2, [])]), True),
+        (Annotation("Tree"), (1, [2]), False),
+        (Annotation(None), object(), True),
+    ],
+)
+def test_values_fit_by_the_typing_spec(annotation: Annotation, value: object, fits: bool) -> None:
+    assert annotation.fits(value) is fits
+
+
+def _signature(*parameters: Parameter) -> Signature:
+    return Signature(parameters)
+
+
+TARGET = _signature(
+    Parameter("to", Kind.POSITIONAL_ONLY, Annotation("str")),
+    Parameter("count", Kind.POSITIONAL_OR_KEYWORD, Annotation("int"), has_default=True),
+    Parameter("options", Kind.VAR_KEYWORD, Annotation("float")),
+)
+
+
+def _runtime(*cases: Case) -> list[tuple[bool, str]]:
+    verdicts = runtime_verdicts(cases, render_module(cases))
+    assert all(v.consistent for v in verdicts)
+    return [(v.accepted, v.reason) for v in verdicts]
+
+
+def test_runtime_verdicts_follow_real_calls() -> None:
+    verdicts = _runtime(
+        Case(TARGET, BG, (Argument('"a"'), Argument("2"))),
+        Case(TARGET, BG, (Argument('"a"'), Argument("1", "to"))),  # the positional-only name reaches **options
+        Case(TARGET, BG, ()),
+        Case(TARGET, BG, (Argument('"a"'), Argument('"x"', "count"))),
+        Case(TARGET, STARLETTE, (Argument('"a"'), Argument("1.5", "func"))),
+        Case(TARGET, BG, (Argument('"a"'), Argument("1.5", "func"), Argument("2", "self"))),
+        Case(TARGET, FASTAPI, (Argument("1"),)),
+        Case(TARGET, STARLETTE_TASK, (Argument("", star_values=('"a"', "3")),), target_by_keyword=True),
+        Case(TARGET, STARLETTE_SUBCLASS, (Argument('"a"'), Argument("1", "self"))),
+        Case(TARGET, BG_SUBCLASS, (Argument('"a"'), Argument("1", "self"))),
+    )
+    assert [accepted for accepted, _ in verdicts] == [True, True, False, False, False, True, False, False, False, True]
+    assert "missing 1 required positional argument" in verdicts[2][1]
+    assert "does not fit 'int'" in verdicts[3][1]
+    assert "multiple values for argument 'func'" in verdicts[4][1]
+    assert "does not fit 'str'" in verdicts[6][1]
+
+
+def test_a_crash_is_recognised() -> None:
+    assert MypyRun(2, "", {}, []).crashed
+    assert MypyRun(1, "x.py:1: error: INTERNAL ERROR -- Please try using mypy master", {}, []).crashed
+    assert MypyRun(1, 'Traceback (most recent call last):\n  File "x"', {}, []).crashed
+    assert not MypyRun(1, "x.py:1: error: Name 'y' is not defined", {}, []).crashed
+
+
+@pytest.mark.slow
+def test_a_rewritten_module_is_never_judged_from_the_cache(tmp_path: Path, mypy_cache: Path) -> None:
+    # Same size, same second: mypy's cache would trust the first file's results for the second.
+    first = run_mypy("x: int = 'a'\ny: str = 'b'\n", tmp_path, mypy_cache)
+    second = run_mypy("x: str = 'a'\ny: int = 'b'\n", tmp_path, mypy_cache)
+    assert set(first.errors) == {1}
+    assert set(second.errors) == {2}
+
+
+@pytest.mark.slow
+def test_compare_reports_a_disagreement(tmp_path: Path, mypy_cache: Path) -> None:
+    # mypy infers a tuple to unpack without the callee's context: `*([True],)` is a tuple[list[bool]],
+    # which does not fit list[int], although the value does. The comparison must notice.
+    target = _signature(Parameter("items", Kind.POSITIONAL_OR_KEYWORD, Annotation("list[int]")))
+    agreeing = [
+        Case(target, BG, (Argument("[True]"),)),
+        Case(target, STARLETTE, (Argument('["a"]'),)),
+        Case(target, FASTAPI, (Argument("[1]"), Argument("[2]"))),
+    ]
+    disagreeing = Case(target, BG, (Argument("", star_values=("[True]",)),))
+    result = compare([*agreeing, disagreeing], tmp_path, mypy_cache)
+    assert not result.unexpected
+    assert [d.case for d in result.disagreements] == [disagreeing]
+    assert result.disagreements[0].runtime.accepted
+    assert result.disagreements[0].static_errors
+
+
+@pytest.mark.slow
+def test_a_crash_is_isolated_to_the_case_that_causes_it(tmp_path: Path, mypy_cache: Path) -> None:
+    # A blocking error (here a syntax error) ends mypy with exit status 2, as a crash does.
+    lines = ["x = 1", "y = 2", "z = (", "w = 4", "v = 5"]
+    culprit = isolate_crash(lines, lambda part: "\n".join(part) + "\n", tmp_path, mypy_cache)
+    assert culprit == ["z = ("]

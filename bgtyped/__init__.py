@@ -1,7 +1,22 @@
 """Background tasks whose arguments are checked against the function they schedule."""
 
-from ._tasks import BackgroundTask, BackgroundTasks
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 __all__ = ["BackgroundTask", "BackgroundTasks", "__version__"]
 
 __version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from ._tasks import BackgroundTask, BackgroundTasks
+else:
+
+    def __getattr__(name: str) -> object:
+        # Loaded on first use: the mypy plugin (bgtyped.mypy) imports this package, and should not pay for
+        # Starlette and anyio at every mypy start.
+        if name in ("BackgroundTask", "BackgroundTasks"):
+            from . import _tasks
+
+            return getattr(_tasks, name)
+        raise AttributeError(f"module 'bgtyped' has no attribute {name!r}")

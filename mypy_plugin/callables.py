@@ -1,0 +1,208 @@
+"""From the type of a scheduled object to the signature(s) it will be called with."""
+
+from __future__ import annotations
+
+from typing import Final, NamedTuple
+
+from mypy.checker import TypeChecker
+from mypy.nodes import Context, FuncDef, MypyFile
+from mypy.subtypes import find_member
+from mypy.types import (
+    CallableType,
+    FunctionLike,
+    Instance,
+    LiteralType,
+    NoneType,
+    Overloaded,
+    ProperType,
+    TupleType,
+    Type,
+    TypedDictType,
+    TypeType,
+    TypeVarType,
+    UnionType,
+    get_proper_type,
+)
+
+from . import errorcodes
+
+AWAITABLE: Final = "typing.Awaitable"
+PARTIAL: Final = "functools.partial"
+# Extra attributes of a partial's type: mypy's record of what it still accepts, and bgtyped's records of
+# the function it wraps and (a marker) whether that function is a plain sync ``def`` of source code.
+PARTIAL_SIGNATURE: Final = "__mypy_partial"
+WRAPPED_SIGNATURE: Final = "__bgtyped_partial_wraps"
+WRAPS_SYNC_DEF: Final = "__bgtyped_partial_wraps_sync_def"
+
+
+class Callee(NamedTuple):
+    """A callable target: what it will be called with.
+
+    For a ``functools.partial``: the parameters it passes by position, and whether the function it wraps
+    is a plain sync ``def`` (``None`` for other targets, whose definition tells).
+    """
+
+    signature: ProperType  # CallableType, Overloaded, or a UnionType of those
+    bound_positionally: frozenset[str] = frozenset()
+    wraps_sync_def: bool | None = None
+
+
+class Unchecked(NamedTuple):
+    """A target whose signature is unknown (``Any``, untyped): no guessing."""
+
+
+class NotCallable(NamedTuple):
+    """Something that cannot be called; ``awaitable`` and ``none`` mark what a call returned."""
+
+    type: ProperType
+    awaitable: bool
+    none: bool
+
+
+Target = Callee | Unchecked | NotCallable
+
+
+def resolve(typ: Type, chk: TypeChecker, context: Context) -> Target:
+    """The signature(s) a scheduled object of type ``typ`` is called with."""
+    proper = get_proper_type(typ)
+    if isinstance(proper, FunctionLike):
+        return Callee(proper)
+    if isinstance(proper, TypeVarType):
+        return resolve(proper.upper_bound, chk, context)
+    if isinstance(proper, TypeType):
+        return resolve(chk.expr_checker.analyze_type_type_callee(proper.item, context), chk, context)
+    if isinstance(proper, UnionType):
+        return _resolve_union(proper, chk, context)
+    if isinstance(proper, NoneType):
+        return NotCallable(proper, awaitable=False, none=True)
+    if isinstance(proper, LiteralType | TypedDictType):
+        return _resolve_instance(proper, proper.fallback)
+    if isinstance(proper, TupleType):
+        return _resolve_instance(proper, proper.partial_fallback)
+    if isinstance(proper, Instance):
+        return _resolve_instance(proper, proper)
+    return Unchecked()
+
+
+def _resolve_instance(typ: ProperType, instance: Instance) -> Target:
+    partial = partial_signature(instance)
+    if partial is not None:
+        wraps_sync_def = instance.extra_attrs is not None and WRAPS_SYNC_DEF in instance.extra_attrs.immutable
+        return Callee(partial, _bound_positionally(partial, wrapped_signature(instance)), wraps_sync_def)
+    call = find_member("__call__", instance, instance, is_operator=True)
+    if call is not None:
+        call = get_proper_type(call)
+        if isinstance(call, FunctionLike):
+            return Callee(call)
+        return Unchecked()
+    return NotCallable(typ, awaitable=instance.type.has_base(AWAITABLE), none=False)
+
+
+def _resolve_union(union: UnionType, chk: TypeChecker, context: Context) -> Target:
+    items: list[Type] = []
+    for item in union.items:
+        target = resolve(item, chk, context)
+        if isinstance(target, Unchecked):
+            return target
+        if isinstance(target, NotCallable):
+            return NotCallable(union, awaitable=False, none=False)
+        items.append(target.signature)
+    return Callee(get_proper_type(UnionType.make_union(items)))
+
+
+def _bound_positionally(partial: CallableType, wrapped: CallableType | None) -> frozenset[str]:
+    """Parameters of the partial's target that it already passes by position.
+
+    mypy drops them from the partial's signature; when that signature ends in ``**kwargs`` a keyword of
+    the same name would be accepted, yet fails at run time.
+    """
+    if wrapped is None:
+        return frozenset()
+    remaining = set(partial.arg_names)
+    return frozenset(
+        name
+        for name, kind in zip(wrapped.arg_names, wrapped.arg_kinds, strict=True)
+        if name is not None and kind.is_positional() and name not in remaining
+    )
+
+
+def partial_signature(instance: Instance) -> CallableType | None:
+    """What a ``functools.partial`` instance still accepts, as mypy recorded it."""
+    return _extra_callable(instance, PARTIAL_SIGNATURE)
+
+
+def wrapped_signature(instance: Instance) -> CallableType | None:
+    """The signature of the function a ``functools.partial`` instance wraps."""
+    return _extra_callable(instance, WRAPPED_SIGNATURE)
+
+
+def _extra_callable(instance: Instance, name: str) -> CallableType | None:
+    if instance.type.fullname != PARTIAL or instance.extra_attrs is None:
+        return None
+    signature = get_proper_type(instance.extra_attrs.attrs.get(name))
+    return signature if isinstance(signature, CallableType) else None
+
+
+def is_plain_sync_def(signature: CallableType, chk: TypeChecker) -> bool:
+    """A class, or a ``def`` in source code that no decorator may have made async.
+
+    A stub's ``def f() -> Coroutine[...]`` may stand for an ``async def``: only source code tells.
+    """
+    if signature.is_type_obj():
+        return True
+    definition = signature.definition
+    if not isinstance(definition, FuncDef) or definition.is_coroutine:
+        return False
+    if definition.is_decorated and not (definition.is_static or definition.is_class):
+        return False
+    module = _defining_module(definition.fullname, chk)
+    return module is not None and not module.is_stub
+
+
+def _defining_module(fullname: str, chk: TypeChecker) -> MypyFile | None:
+    name = fullname
+    while "." in name:
+        name = name.rpartition(".")[0]
+        module = chk.modules.get(name)
+        if module is not None:
+            return module
+    return None
+
+
+def with_name(signature: ProperType, scheduler: str, fallback: str, forced: str | None = None) -> ProperType:
+    """The same signature(s), named so that mypy's messages name each task and its scheduler.
+
+    A task is named by ``forced`` if given, else by its own name, else by ``fallback`` (for a
+    ``Callable`` value or a lambda, which have no name of their own).
+    """
+    if isinstance(signature, CallableType):
+        name = forced or display_name(signature) or fallback
+        return signature.copy_modified(name=errorcodes.callee_name(name, scheduler))
+    if isinstance(signature, Overloaded):
+        name = forced or display_name(signature) or fallback
+        return Overloaded(
+            [item.copy_modified(name=errorcodes.overload_name(name, scheduler)) for item in signature.items]
+        )
+    if isinstance(signature, UnionType):
+        return UnionType.make_union(
+            [with_name(get_proper_type(item), scheduler, fallback, forced) for item in signature.items]
+        )
+    return signature
+
+
+def display_name(signature: ProperType) -> str | None:
+    """The target's own name as mypy shows it (``send_email``, ``notify of Mailer``), if it has one."""
+    if isinstance(signature, FunctionLike):
+        name = signature.get_name()
+        if name is not None and not name.startswith("<"):
+            return name
+    return None
+
+
+def is_awaitable(typ: Type) -> bool:
+    proper = get_proper_type(typ)
+    if isinstance(proper, Instance):
+        return proper.type.has_base(AWAITABLE)
+    if isinstance(proper, UnionType):
+        return any(is_awaitable(item) for item in proper.items)
+    return False

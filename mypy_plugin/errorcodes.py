@@ -1,0 +1,109 @@
+"""bgtyped's own error codes and the wording of every message the plugin writes.
+
+Argument mistakes are reported by mypy's call checking under its own ``arg-type`` and ``call-arg`` codes;
+the plugin only names the callee (``"send_email" scheduled by "add_task"``).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from mypy.errorcodes import ErrorCode
+
+CATEGORY: Final = "bgtyped"
+
+TASK_CALL_RESULT: Final = ErrorCode(
+    "task-call-result",
+    "A call's result (a coroutine, an awaitable, None) is scheduled instead of the function",
+    CATEGORY,
+)
+TASK_NOT_CALLABLE: Final = ErrorCode("task-not-callable", "The scheduled object is not callable", CATEGORY)
+TASK_NEVER_AWAITED: Final = ErrorCode(
+    "task-never-awaited",
+    "A sync callable returning an awaitable is scheduled: it runs in a thread, its result is never awaited",
+    CATEGORY,
+)
+TASK_RESERVED_KEYWORD: Final = ErrorCode(
+    "task-reserved-keyword",
+    "A task keyword collides with a parameter of the scheduler itself",
+    CATEGORY,
+)
+TASK_FASTAPI_INJECTION: Final = ErrorCode(
+    "task-fastapi-injection",
+    "A FastAPI route parameter annotated with bgtyped.BackgroundTasks receives FastAPI's own class",
+    CATEGORY,
+)
+
+
+def quoted(name: str) -> str:
+    """A target's name as mypy quotes it: ``"send"`` or ``"send" of "Mailer"``."""
+    return f'"{name}"'.replace(" of ", '" of "')
+
+
+def callee_name(task: str, scheduler: str) -> str:
+    """The callee name given to mypy: its messages quote it as ``"task" scheduled by "scheduler"``."""
+    return f'{task}" scheduled by "{scheduler}'
+
+
+def overload_name(task: str, scheduler: str) -> str:
+    """The name given to each overload of a task.
+
+    mypy prints an overload's signature under its name's first word, so the quotes that `callee_name`
+    relies on only work where the name already reads ``method of Class``.
+    """
+    if " of " in task:
+        return callee_name(task, scheduler)
+    return f"{task} scheduled by {scheduler}"
+
+
+def call_result(scheduler: str, what: str, fix: str | None) -> str:
+    message = f'"{scheduler}" is given {what}, not a function to call later'
+    if fix is not None:
+        return f"{message}; pass the function and its arguments: {fix}"
+    return f"{message}; pass the function and its arguments instead"
+
+
+def call_result_of(kind: str, called: str) -> str:
+    return f'the result of calling "{called}" ({kind})'
+
+
+def not_callable(scheduler: str, type_text: str) -> str:
+    return f'"{scheduler}" needs a callable to schedule, got {type_text}'
+
+
+def never_awaited(scheduler: str, task: str, type_text: str) -> str:
+    return (
+        f'{quoted(task)} scheduled by "{scheduler}" is not an async function but returns {type_text}: '
+        "it runs in a thread and the awaitable is never awaited; schedule the async function itself"
+    )
+
+
+def never_awaited_by(scheduler: str, task: str, type_text: str) -> str:
+    return (
+        f'{quoted(task)} scheduled by "{scheduler}" returns {type_text}, which "{scheduler}" never awaits: '
+        "the task does not run; schedule a sync function, or start an event loop in it"
+    )
+
+
+def reserved_keyword(scheduler: str, keyword: str, alternative: str | None) -> str:
+    message = (
+        f'Task keyword "{keyword}" collides with the "{keyword}" parameter of "{scheduler}" and fails at '
+        "run time"
+    )
+    if alternative is None:
+        return message
+    return f"{message}; {alternative} passes it to the task"
+
+
+def bound_by_partial(task: str, scheduler: str, keyword: str) -> str:
+    return (
+        f'Argument "{keyword}" to {quoted(task)} scheduled by "{scheduler}" is already given positionally '
+        "by functools.partial; passing it again fails at run time"
+    )
+
+
+def fastapi_injection(parameter: str, route: str) -> str:
+    return (
+        f'Parameter "{parameter}" of route "{route}" is annotated with bgtyped.BackgroundTasks, '
+        "but FastAPI injects its own BackgroundTasks there; annotate it with bgtyped.fastapi.Tasks"
+    )

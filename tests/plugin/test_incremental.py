@@ -1,0 +1,184 @@
+"""The plugin gives the same answers in a cold run, a warm incremental run and under dmypy."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+MAILER = """\
+def send_email(to: str, subject: str) -> None: ...
+"""
+MAILER_CHANGED = """\
+def send_email(to: int, subject: str) -> None: ...
+"""
+ROUTES = """\
+from starlette.background import BackgroundTasks
+
+from mailer import send_email
+
+
+def welcome(tasks: BackgroundTasks) -> None:
+    tasks.add_task(send_email, "a@b.c", "Welcome")
+"""
+EXPECTED_AFTER_CHANGE = (
+    'routes.py:7: error: Argument 1 to "send_email" scheduled by "add_task" has incompatible type "str"; '
+    'expected "int"  [arg-type]'
+)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "mypy.ini").write_text("[mypy]\nplugins = bgtyped.mypy\n")
+    (tmp_path / "mailer.py").write_text(MAILER)
+    (tmp_path / "routes.py").write_text(ROUTES)
+    return tmp_path
+
+
+def _run(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "MYPY_FORCE_COLOR": "0", "NO_COLOR": "1"}
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+
+
+def _mypy(project: Path) -> subprocess.CompletedProcess[str]:
+    return _run(project, "-m", "mypy", "--config-file", "mypy.ini", "routes.py", "mailer.py")
+
+
+def _edit(path: Path, text: str) -> None:
+    """Rewrite a file so that its change is seen even where timestamps are coarse."""
+    previous = path.stat().st_mtime_ns
+    path.write_text(text)
+    os.utime(path, ns=(previous + 2_000_000_000, previous + 2_000_000_000))
+
+
+def _error_lines(result: subprocess.CompletedProcess[str]) -> list[str]:
+    return [line for line in result.stdout.splitlines() if ": error:" in line or ": note:" in line]
+
+
+def test_warm_cache_replays_and_rechecks(project: Path) -> None:
+    cold = _mypy(project)
+    assert cold.returncode == 0, cold.stdout + cold.stderr
+    _edit(project / "routes.py", ROUTES.replace('"a@b.c", "Welcome"', '42, "Welcome"'))
+    first = _mypy(project)
+    replayed = _mypy(project)
+    assert first.returncode == 1
+    assert _error_lines(first) == [
+        'routes.py:7: error: Argument 1 to "send_email" scheduled by "add_task" has incompatible type "int"; '
+        'expected "str"  [arg-type]'
+    ]
+    assert _error_lines(replayed) == _error_lines(first)
+
+
+def test_warm_cache_sees_a_changed_task(project: Path) -> None:
+    assert _mypy(project).returncode == 0
+    _edit(project / "mailer.py", MAILER_CHANGED)
+    warm = _mypy(project)
+    assert _error_lines(warm) == [EXPECTED_AFTER_CHANGE]
+
+
+PARTIALS = """\
+from collections.abc import Coroutine
+from functools import partial
+from typing import Any
+
+
+def log(level: int, message: str, **extra: Any) -> None: ...
+
+
+async def notify(user_id: int) -> None: ...
+
+
+def start_notify(user_id: int) -> Coroutine[Any, Any, None]:
+    return notify(user_id)
+
+
+warn = partial(log, 30)
+kick = partial(start_notify, 1)
+"""
+USES_PARTIAL = """\
+from starlette.background import BackgroundTasks
+
+from partials import kick, warn
+
+
+def schedule(tasks: BackgroundTasks) -> None:
+    tasks.add_task(warn, "disk full", level=40)
+    tasks.add_task(kick)
+"""
+
+
+def test_warm_cache_keeps_what_is_known_of_a_partial_from_another_module(project: Path) -> None:
+    (project / "partials.py").write_text(PARTIALS)
+    (project / "uses_partial.py").write_text(USES_PARTIAL)
+    command = ("-m", "mypy", "--config-file", "mypy.ini", "partials.py", "uses_partial.py")
+    cold = _run(project, *command)
+    _edit(project / "uses_partial.py", USES_PARTIAL + "\n\nCHANGED = True\n")
+    warm = _run(project, *command)
+    expected = [
+        'uses_partial.py:7: error: Argument "level" to "log" scheduled by "add_task" is already given '
+        "positionally by functools.partial; passing it again fails at run time  [call-arg]",
+        'uses_partial.py:8: error: "start_notify" scheduled by "add_task" is not an async function but returns '
+        '"Coroutine[Any, Any, None]": it runs in a thread and the awaitable is never awaited; schedule the '
+        "async function itself  [task-never-awaited]",
+    ]
+    assert _error_lines(cold) == expected
+    assert _error_lines(warm) == expected
+
+
+@pytest.fixture
+def daemon(project: Path) -> Iterator[Path]:
+    try:
+        yield project
+    finally:
+        _run(project, "-m", "mypy.dmypy", "stop")
+
+
+def test_dmypy_recheck_reports_the_new_error(daemon: Path) -> None:
+    started = _run(daemon, "-m", "mypy.dmypy", "start", "--", "--config-file", "mypy.ini")
+    assert started.returncode == 0, started.stdout + started.stderr
+    first = _run(daemon, "-m", "mypy.dmypy", "check", "routes.py", "mailer.py")
+    assert first.returncode == 0, first.stdout + first.stderr
+    _edit(daemon / "mailer.py", MAILER_CHANGED)
+    second = _run(daemon, "-m", "mypy.dmypy", "recheck")
+    assert _error_lines(second) == [EXPECTED_AFTER_CHANGE]
+    _edit(daemon / "mailer.py", MAILER)
+    third = _run(daemon, "-m", "mypy.dmypy", "recheck")
+    assert third.returncode == 0, third.stdout
+
+
+def test_report_config_data_carries_version_and_config(project: Path) -> None:
+    script = textwrap.dedent(
+        """
+        import json
+
+        from mypy.options import Options
+        from mypy.plugin import ReportConfigContext
+        import bgtyped.mypy as entry
+
+        options = Options()
+        options.config_file = "mypy.ini"
+        plugin = entry.plugin("2.4.1")(options)
+        data = plugin.report_config_data(ReportConfigContext("routes", "routes.py", is_check=False))
+        assert data == {"version": entry.__version__, "config": {}}, data
+        print(json.dumps(data))
+        """
+    )
+    result = _run(project, "-c", script)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["version"]

@@ -4,7 +4,9 @@ Both configurations check the same generated package from a cold cache, in two s
 
 - ``cold``: nothing cached, so mypy also analyses the standard library and Starlette on every run;
 - ``project``: the dependencies were cached beforehand (each configuration its own cache, copied afresh for
-  every run), so the run is the cold check of the project itself, where the plugin does its work.
+  every run), so the run is the cold check of the project itself, where the plugin does its work;
+- ``warm``: the whole project was cached beforehand and one module changed (an incremental run, as in an
+  editor or a pre-commit hook).
 
 Runs alternate (alone, plugin, alone, ...) so that drifts in machine load hit both sides alike. Prints, per
 setting, the median CPU time (user + system of the mypy process; other load on the machine disturbs it less
@@ -65,12 +67,20 @@ def report(setting: str, cpu: dict[str, list[float]], wall: dict[str, list[float
         print(f"  {kind:<4} ratio (plugin / alone): {ratio:.2f}x  (goal: <= 1.00x)")
 
 
-def main() -> None:
+def edit_one_module(root: Path) -> tuple[Path, str]:
+    """Change one module (its size too: mypy's cache compares it) so an incremental run rechecks it."""
+    module = root / "app" / "tasks_000.py"
+    original = module.read_text()
+    module.write_text(original + "\n# edited for an incremental run\n")
+    return module, original
+
+
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--modules", type=int, default=40, help="generated modules (default 40)")
     parser.add_argument("--groups", type=int, default=8, help="groups of 10 calls per module (default 8)")
     parser.add_argument("--repeat", type=int, default=5, help="runs of each (default 5)")
-    options = parser.parse_args()
+    options = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="bgtyped-bench-mypy-") as tmp:
         root = Path(tmp)
@@ -84,8 +94,12 @@ def main() -> None:
             warm_caches[label] = root / f"dependencies_cache_{number}"
             run_mypy(root, configs[label], warm_caches[label], "dependencies.py")
         print(f"{calls} scheduling calls in {options.modules} modules; {options.repeat} runs of each")
+        project_caches: dict[str, Path] = {}
+        for label, config in configs.items():
+            project_caches[label] = root / f"project_cache_{config.stem}"
+            run_mypy(root, config, project_caches[label], "app")
 
-        for setting in ("cold", "project"):
+        for setting in ("cold", "project", "warm"):
             cpu: dict[str, list[float]] = {label: [] for label in configs}
             wall: dict[str, list[float]] = {label: [] for label in configs}
             for run in range(options.repeat):
@@ -93,7 +107,12 @@ def main() -> None:
                     cache = root / f"cache_{setting}_{run}_{config.stem}"
                     if setting == "project":
                         shutil.copytree(warm_caches[label], cache)
+                    if setting == "warm":
+                        shutil.copytree(project_caches[label], cache)
+                        module, original = edit_one_module(root)
                     cpu_seconds, wall_seconds = run_mypy(root, config, cache, "app")
+                    if setting == "warm":
+                        module.write_text(original)
                     cpu[label].append(cpu_seconds)
                     wall[label].append(wall_seconds)
                     shutil.rmtree(cache)

@@ -33,7 +33,10 @@ class BackgroundTask(background.BackgroundTask):
 
     # `func` is positional-only so that a task may take a keyword argument named `func` (or `self`).
     def __init__(self, func: Callable[P, Any], /, *args: P.args, **kwargs: P.kwargs) -> None:
-        _record_call(self, func, args, kwargs)
+        self.is_async = check_arguments(func, args, kwargs)
+        self.func = func
+        self.args = args
+        self.kwargs = kwargs
 
     async def __call__(self) -> None:
         if self.is_async:
@@ -95,8 +98,12 @@ class BackgroundTasks(background.BackgroundTasks):
 
             tasks.add_task(send_email, "a@b.c", subject="Welcome")
         """
-        task = _new_task(BackgroundTask)  # skips the constructor's second packing of the arguments
-        _record_call(task, func, args, kwargs)
+        # The constructor's body, without a second packing of the arguments: scheduling is a hot path.
+        task = _new_task(BackgroundTask)
+        task.is_async = check_arguments(func, args, kwargs)
+        task.func = func
+        task.args = args
+        task.kwargs = kwargs
         self.tasks.append(task)
 
     async def __call__(self) -> None:
@@ -117,15 +124,6 @@ class BackgroundTasks(background.BackgroundTasks):
 
 
 _new_task = object.__new__
-
-
-def _record_call(
-    task: BackgroundTask, func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
-) -> None:
-    task.is_async = check_arguments(func, args, kwargs)
-    task.func = func
-    task.args = args
-    task.kwargs = kwargs
 
 
 def describe_call(task: background.BackgroundTask, show: Callable[[object], str]) -> str:

@@ -26,7 +26,7 @@ from .callables import PARTIAL
 from .config import BgtypedConfig, load_config
 from .registry import BUILTIN_SCHEDULERS, CONSTRUCTOR, Registry, SchedulerSpec
 
-__version__: Final = "0.1.0"
+__version__: Final = "0.2.0"
 
 
 class BgtypedPlugin(Plugin):
@@ -36,7 +36,7 @@ class BgtypedPlugin(Plugin):
     def __init__(self, options: Any) -> None:
         super().__init__(options)
         self._config: Final[BgtypedConfig] = load_config(options.config_file)
-        self._registry: Final[Registry] = Registry.build(self.schedulers)
+        self._registry: Final[Registry] = Registry.build(self.schedulers + self._config.schedulers)
 
     def report_config_data(self, ctx: ReportConfigContext) -> dict[str, object]:
         return {"version": __version__, "config": self._config.to_data()}
@@ -54,9 +54,8 @@ class BgtypedPlugin(Plugin):
         if member in routes.ROUTE_METHODS:
             # Names as common as ``get``: hooked only on FastAPI's classes, found by a lookup.
             info = self._type_info(owner)
-            if info is None or not routes.is_route_class(info):
-                return None
-            return partial(routes.check_route_registration, member)
+            if info is not None and routes.is_route_class(info):
+                return partial(routes.check_route_registration, member)
         if member not in self._registry.by_member:
             return None
         return partial(_check_method_call, self._registry, member)
@@ -115,14 +114,17 @@ def _function_signature(spec: SchedulerSpec, ctx: FunctionSigContext) -> Functio
 
 def _check_method_call(registry: Registry, member: str, ctx: MethodContext) -> Type:
     spec = _receiver_scheduler(registry, member, ctx.type)
-    if spec is not None:
-        checks.check_scheduling_call(ctx, spec)
-    return ctx.default_return_type
+    if spec is None:
+        return ctx.default_return_type
+    if checks.check_scheduling_call(ctx, spec):
+        return ctx.default_return_type
+    return checks.scheduler_return_type(ctx, spec)
 
 
 def _check_function_call(spec: SchedulerSpec, ctx: FunctionContext) -> Type:
-    checks.check_scheduling_call(ctx, spec)
-    return ctx.default_return_type
+    if checks.check_scheduling_call(ctx, spec):
+        return ctx.default_return_type
+    return checks.scheduler_return_type(ctx, spec)
 
 
 def plugin(version: str) -> type[Plugin]:

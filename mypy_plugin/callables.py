@@ -173,15 +173,23 @@ def with_name(signature: ProperType, scheduler: str, fallback: str, forced: str 
     """The same signature(s), named so that mypy's messages name each task and its scheduler.
 
     A task is named by ``forced`` if given, else by its own name, else by ``fallback`` (for a
-    ``Callable`` value or a lambda, which have no name of their own).
+    ``Callable`` value or a lambda, which have no name of their own). A forced name stands for a
+    receiver's ``__call__``, whose definition is not the task's: mypy is not pointed to it.
     """
     if isinstance(signature, CallableType):
         name = forced or display_name(signature) or fallback
-        return signature.copy_modified(name=errorcodes.callee_name(name, scheduler))
+        definition = None if forced else signature.definition
+        return signature.copy_modified(name=errorcodes.callee_name(name, scheduler), definition=definition)
     if isinstance(signature, Overloaded):
         name = forced or display_name(signature) or fallback
         return Overloaded(
-            [item.copy_modified(name=errorcodes.overload_name(name, scheduler)) for item in signature.items]
+            [
+                item.copy_modified(
+                    name=errorcodes.overload_name(name, scheduler),
+                    definition=None if forced else item.definition,
+                )
+                for item in signature.items
+            ]
         )
     if isinstance(signature, UnionType):
         return UnionType.make_union(

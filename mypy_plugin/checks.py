@@ -6,7 +6,9 @@ import json
 from typing import Final, NamedTuple
 
 from mypy.checker import TypeChecker
-from mypy.errorcodes import CALL_ARG
+from mypy.erasetype import erase_typevars
+from mypy.errorcodes import ARG_TYPE, CALL_ARG
+from mypy.lookup import lookup_fully_qualified
 from mypy.messages import format_type
 from mypy.nodes import (
     ARG_NAMED,
@@ -16,9 +18,11 @@ from mypy.nodes import (
     ArgKind,
     CallExpr,
     Context,
+    Decorator,
     DictExpr,
     Expression,
     FloatExpr,
+    FuncBase,
     IntExpr,
     LambdaExpr,
     ListExpr,
@@ -26,18 +30,30 @@ from mypy.nodes import (
     NameExpr,
     StarExpr,
     StrExpr,
+    TempNode,
     TupleExpr,
     UnaryExpr,
+    Var,
 )
 from mypy.plugin import CheckerPluginInterface, FunctionContext, MethodContext
+from mypy.subtypes import find_member, is_subtype
 from mypy.typeops import get_all_type_vars
 from mypy.types import (
     AnyType,
     CallableType,
     Instance,
+    LiteralType,
+    NoneType,
+    Overloaded,
+    ProperType,
+    TupleType,
     Type,
+    TypedDictType,
     TypeOfAny,
+    UnionType,
+    get_proper_type,
 )
+from mypy.types_utils import remove_optional
 
 from . import errorcodes
 from .callables import (
@@ -50,7 +66,7 @@ from .callables import (
     resolve,
     with_name,
 )
-from .registry import Packed, Receiver, SchedulerSpec, Variadic
+from .registry import Coroutines, Packed, Param, Receiver, SchedulerSpec, Variadic
 
 COROUTINE: Final = "typing.Coroutine"
 
@@ -60,16 +76,17 @@ def scheduler_signature(signature: CallableType, spec: SchedulerSpec, call: Cont
 
     The task's arguments are checked against the task itself afterwards (`check_scheduling_call`);
     leaving the ParamSpec in place would have mypy solve it and report the same mistakes a second time,
-    under the scheduler's name. The target becomes ``object`` (the plugin reports what is not callable)
-    unless the scheduler's return type is inferred from it. When the target is given positionally its
-    parameter is made positional-only, so that a task keyword of the same name reaches the
-    reserved-keyword rule instead of mypy's "multiple values" error.
+    under the scheduler's name. The target becomes ``object``: the plugin reports what is not callable.
+    Type variables that only the target or its arguments determined are erased here; the return type
+    the call really has is inferred afterwards from the declared signature (`scheduler_return_type`).
+    When the target is given positionally its parameter is made positional-only, so that a task
+    keyword of the same name reaches the reserved-keyword rule instead of mypy's "multiple values" error.
     """
     arguments = spec.arguments
-    if not isinstance(arguments, Variadic):
-        return signature
     any_type = AnyType(TypeOfAny.implementation_artifact)
     if isinstance(spec.target, Receiver):
+        if not isinstance(arguments, Variadic):
+            return signature
         # A receiver generic in a ParamSpec has had ``*args: P.args, **kwargs: P.kwargs`` expanded into
         # the task's own parameters; put the variadic parameters back.
         names = [arguments.args, arguments.kwargs]
@@ -79,22 +96,92 @@ def scheduler_signature(signature: CallableType, spec: SchedulerSpec, call: Cont
         return signature.copy_modified(
             arg_types=[any_type] * len(kinds), arg_kinds=kinds, arg_names=names, variables=()
         )
+    variadic = isinstance(arguments, Variadic)
     arg_types = [
-        any_type if kind in (ARG_STAR, ARG_STAR2) else typ
+        any_type if variadic and kind in (ARG_STAR, ARG_STAR2) else typ
         for typ, kind in zip(signature.arg_types, signature.arg_kinds, strict=True)
     ]
     arg_names = list(signature.arg_names)
-    variables = signature.variables
-    target = spec.target
-    index = None if isinstance(target, Receiver) else target.index_in(arg_names)
-    if index is not None:
-        if not get_all_type_vars(signature.ret_type):
-            # ``object``, taken from the MRO of the signature's own fallback (``builtins.function``).
-            arg_types[index] = Instance(signature.fallback.type.mro[-1], [])
-            variables = ()
-        if _given_positionally(call, index):
-            arg_names[index] = None
-    return signature.copy_modified(arg_types=arg_types, arg_names=arg_names, variables=variables)
+    index = spec.target.index_in(arg_names)
+    if index is None:
+        return signature
+    # ``object``, taken from the MRO of the signature's own fallback (``builtins.function``).
+    arg_types[index] = Instance(signature.fallback.type.mro[-1], [])
+    # Only a target with a known position can be found again once its name is gone.
+    if variadic and spec.target.position is not None and _given_positionally(call, index):
+        arg_names[index] = None
+    still_inferred = {tv.id for typ in arg_types for tv in get_all_type_vars(typ)}
+    variables = [tv for tv in signature.variables if tv.id in still_inferred]
+    erased = [tv.id for tv in signature.variables if tv.id not in still_inferred]
+    return signature.copy_modified(
+        arg_types=arg_types,
+        arg_names=arg_names,
+        variables=variables,
+        ret_type=erase_typevars(signature.ret_type, erased),
+    )
+
+
+def scheduler_return_type(ctx: FunctionContext | MethodContext, spec: SchedulerSpec) -> Type:
+    """The type of the scheduling call, inferred from the scheduler's declared signature.
+
+    ``await asyncio.to_thread(f, 1)`` has the type ``f`` returns: mypy infers it from the declared
+    signature, on the argument types it has already found, with its messages muted (the arguments were
+    checked against the task). If that inference fails, the call's type stays what mypy found on the
+    opaque signature.
+    """
+    api = ctx.api
+    call = ctx.context
+    if not isinstance(api, TypeChecker) or not isinstance(call, CallExpr):
+        return ctx.default_return_type
+    declared = _declared_signature(ctx, spec, api)
+    if not isinstance(declared, CallableType | Overloaded) or not any(
+        get_all_type_vars(item.ret_type) for item in declared.items
+    ):
+        # The return type does not depend on the call: mypy found it on the opaque signature.
+        return ctx.default_return_type
+    found = {
+        id(arg): typ
+        for args, types in zip(ctx.args, ctx.arg_types, strict=True)
+        for arg, typ in zip(args, types, strict=True)
+    }
+    if any(id(arg) not in found for arg in call.args):
+        return ctx.default_return_type
+    typed_args: list[Expression] = [TempNode(found[id(arg)], context=arg) for arg in call.args]
+    # First in the type context of the call, as mypy would; then without it, so that a context the
+    # result does not fit (``x: int = await asyncio.to_thread(f)``) is reported as an assignment.
+    checker = api.expr_checker
+    for context in (checker.type_context[-1], None):
+        checker.type_context.append(context)
+        try:
+            with api.msg.filter_errors() as watcher:
+                inferred, _ = checker.check_call(
+                    declared, typed_args, call.arg_kinds, call, arg_names=call.arg_names
+                )
+        finally:
+            checker.type_context.pop()
+        if not watcher.has_new_errors():
+            return inferred
+    return ctx.default_return_type
+
+
+def _declared_signature(
+    ctx: FunctionContext | MethodContext, spec: SchedulerSpec, api: TypeChecker
+) -> ProperType | None:
+    """The scheduler's own signature, as declared (what the signature hook was given)."""
+    if isinstance(ctx, MethodContext):
+        receiver = ctx.type
+        if not isinstance(receiver, Instance):
+            return None
+        return get_proper_type(find_member(spec.member, receiver, receiver))
+    if spec.is_method:
+        return None  # a constructor: the class's own type arguments do not come from the target
+    symbol = lookup_fully_qualified(spec.fullname, api.modules)
+    node = None if symbol is None else symbol.node
+    if isinstance(node, Decorator):
+        node = node.var
+    if isinstance(node, FuncBase | Var):
+        return get_proper_type(node.type)
+    return None
 
 
 def _given_positionally(call: Context, index: int) -> bool:
@@ -198,7 +285,16 @@ def _packed_arguments(ctx: FunctionContext | MethodContext, arguments: Packed) -
     args: list[Expression] = []
     kinds: list[ArgKind] = []
     names: list[str | None] = []
-    for param, unpack in ((arguments.args, _positional_items), (arguments.kwargs, _keyword_items)):
+    any_type = AnyType(TypeOfAny.implementation_artifact)
+    iterable = ctx.api.named_generic_type("typing.Iterable", [any_type])
+    mapping = ctx.api.named_generic_type(
+        "typing.Mapping", [ctx.api.named_generic_type("builtins.str", []), any_type]
+    )
+    slots = (
+        (arguments.args, _positional_items, iterable),
+        (arguments.kwargs, _keyword_items, mapping),
+    )
+    for param, unpack, container in slots:
         if param is None:
             continue
         index = param.index_in(ctx.callee_arg_names)
@@ -208,8 +304,12 @@ def _packed_arguments(ctx: FunctionContext | MethodContext, arguments: Packed) -
         if group is None:
             return None
         expr = ctx.args[group][0]
-        if isinstance(expr, NameExpr) and expr.fullname == "builtins.None":
+        value_type = get_proper_type(ctx.arg_types[group][0])
+        if isinstance(value_type, NoneType):
             continue
+        if not is_subtype(value_type, container):
+            # Not a sequence or mapping at all: mypy reports it against the scheduler's own parameter.
+            return None
         for item, kind, name in unpack(expr):
             args.append(item)
             kinds.append(kind)
@@ -237,30 +337,59 @@ def _keyword_items(expr: Expression) -> list[tuple[Expression, ArgKind, str | No
     return [(expr, ARG_STAR2, None)]
 
 
-def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerSpec) -> None:
-    """Report every rule a scheduling call breaks, each mistake once."""
+def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerSpec) -> bool:
+    """Report every rule a scheduling call breaks, each mistake once.
+
+    Returns whether the target itself was reported (not callable, or its awaitable never awaited):
+    the call's result then keeps the opaque type, and mypy does not report the same mistake again
+    through it (an unused coroutine).
+    """
     api = ctx.api
     if not isinstance(api, TypeChecker):
-        return
+        return False
+    if _report_string_args(api, ctx, spec):
+        return False
     task = task_call(ctx, spec)
     if task is None:
-        return
+        return False
     _check_reserved_keywords(api, task, spec, ctx.context)
-    target = resolve(task.target_type, api, task.target)
+    target_type = task.target_type
+    if isinstance(spec.target, Param) and spec.target.accepts_none:
+        proper = get_proper_type(target_type)
+        if isinstance(proper, NoneType) and not isinstance(task.target, CallExpr):
+            return False
+        if isinstance(proper, UnionType):
+            target_type = remove_optional(proper)
+    target = resolve(target_type, api, task.target)
     if isinstance(target, Unchecked):
-        return
+        return False
     if isinstance(target, NotCallable):
         _report_not_callable(api, task, target, spec, ctx.context)
-        return
+        return True
     # A receiver is the task itself (``send_email.delay(...)``): its name is the one the call spells.
     forced_name = _expression_name(task.target) if isinstance(spec.target, Receiver) else None
     name = forced_name or display_name(target.signature) or _expression_name(task.target)
-    _check_never_awaited(api, task, target, spec, name)
+    reported = _check_never_awaited(api, task, target, spec, name)
     task = _without_partial_bound_keywords(api, task, target, spec, name)
     callee = with_name(
         target.signature, spec.name, fallback=_expression_name(task.target), forced=forced_name
     )
     _check_arguments(api, task, callee, ctx.context)
+    return reported
+
+
+def _report_string_args(api: TypeChecker, ctx: FunctionContext | MethodContext, spec: SchedulerSpec) -> bool:
+    """Report a string given as the positional arguments: ``args=("a.png")`` lacks a comma."""
+    arguments = spec.arguments
+    if not isinstance(arguments, Packed) or arguments.args is None:
+        return False
+    group = _single_actual(ctx, arguments.args.index_in(ctx.callee_arg_names))
+    if group is None or not is_subtype(ctx.arg_types[group][0], api.named_type("builtins.str")):
+        return False
+    expr = ctx.args[group][0]
+    parameter = arguments.args.name or "args"
+    api.fail(errorcodes.string_args(spec.name, parameter, render(expr)), expr, code=ARG_TYPE)
+    return True
 
 
 def _check_reserved_keywords(
@@ -290,7 +419,7 @@ def _report_not_callable(
         api.fail(errorcodes.call_result(spec.name, kind, None), context, code=errorcodes.TASK_CALL_RESULT)
         return
     what = errorcodes.call_result_of(kind, render(expr.callee) or "the function")
-    message = errorcodes.call_result(spec.name, what, _render_fix(spec.name, expr))
+    message = errorcodes.call_result(spec.name, what, _render_fix(spec, expr))
     if target.none and api.expr_checker.always_returns_none(expr.callee):
         # mypy has reported the call as not returning a value; add the fix to its error.
         api.note(message, expr, code=errorcodes.TASK_CALL_RESULT)
@@ -309,18 +438,37 @@ def _expression_name(expr: Expression) -> str:
 
 def _check_never_awaited(
     api: TypeChecker, task: TaskCall, target: Callee, spec: SchedulerSpec, name: str
-) -> None:
+) -> bool:
+    """Report a target whose coroutine (or other awaitable) the scheduler never awaits."""
     signature = target.signature
-    if not isinstance(signature, CallableType) or not is_awaitable(signature.ret_type):
-        return
-    if not spec.awaits_coroutines:
+    if not isinstance(signature, CallableType):
+        return False
+    type_text = format_type(signature.ret_type, api.options)
+    if spec.coroutines is Coroutines.REQUIRED:
+        if not is_awaitable(signature.ret_type) and not _may_be_awaitable(signature.ret_type):
+            text = errorcodes.not_async(spec.name, name, type_text)
+            api.fail(text, task.target, code=errorcodes.TASK_NOT_ASYNC)
+        return False
+    if not is_awaitable(signature.ret_type):
+        return False
+    if spec.coroutines is Coroutines.DROPPED:
         message = errorcodes.never_awaited_by
     elif isinstance(task.target, LambdaExpr) or _wraps_sync_def(target, signature, api):
         message = errorcodes.never_awaited
     else:
-        return
-    type_text = format_type(signature.ret_type, api.options)
+        return False
     api.fail(message(spec.name, name, type_text), task.target, code=errorcodes.TASK_NEVER_AWAITED)
+    return True
+
+
+def _may_be_awaitable(typ: Type) -> bool:
+    """Whether a value of type ``typ`` may be awaitable at run time: ``Any``, ``object``, a type variable."""
+    proper = get_proper_type(typ)
+    if isinstance(proper, UnionType):
+        return any(_may_be_awaitable(item) for item in proper.items)
+    if isinstance(proper, Instance):
+        return proper.type.fullname == "builtins.object" or proper.type.is_protocol
+    return not isinstance(proper, NoneType | LiteralType | TupleType | TypedDictType | CallableType)
 
 
 def _wraps_sync_def(target: Callee, signature: CallableType, api: TypeChecker) -> bool:
@@ -361,22 +509,48 @@ def _check_arguments(api: TypeChecker, task: TaskCall, callee: Type, context: Co
         checker.type_context.pop()
 
 
-def _render_fix(scheduler: str, call: CallExpr) -> str | None:
-    parts = [render(call.callee)]
-    for arg, kind, name in zip(call.args, call.arg_kinds, call.arg_names, strict=True):
-        text = render(arg)
-        if text is None:
-            return None
-        if kind == ARG_STAR:
-            text = f"*{text}"
-        elif kind == ARG_STAR2:
-            text = f"**{text}"
-        elif name is not None:
-            text = f"{name}={text}"
-        parts.append(text)
-    if parts[0] is None:
+def _render_fix(spec: SchedulerSpec, call: CallExpr) -> str | None:
+    """The scheduling call as it should have been written, for the simple calls `render` can spell."""
+    callee = render(call.callee)
+    rendered = [render(arg) for arg in call.args]
+    if callee is None or None in rendered:
         return None
-    return f"{scheduler}({', '.join(p for p in parts if p is not None)})"
+    items = list(zip(rendered, call.arg_kinds, call.arg_names, strict=True))
+    arguments = spec.arguments
+    if isinstance(arguments, Variadic):
+        parts = [callee]
+        for text, kind, name in items:
+            if kind == ARG_STAR:
+                text = f"*{text}"
+            elif kind == ARG_STAR2:
+                text = f"**{text}"
+            elif name is not None:
+                text = f"{name}={text}"
+            parts.append(f"{text}")
+        return f"{spec.name}({', '.join(parts)})"
+    return _render_packed_fix(spec, arguments, callee, items)
+
+
+def _render_packed_fix(
+    spec: SchedulerSpec, arguments: Packed, callee: str, items: list[tuple[str | None, ArgKind, str | None]]
+) -> str | None:
+    """The target and its arguments as keywords of a tuple-and-dict scheduler: ``target=f, args=(1,)``."""
+    positional = [f"{text}" for text, kind, _ in items if kind == ARG_POS]
+    keywords = [f"{json.dumps(name)}: {text}" for text, kind, name in items if kind == ARG_NAMED]
+    target = spec.target
+    if any(kind not in (ARG_POS, ARG_NAMED) for _, kind, _ in items) or not isinstance(target, Param):
+        return None
+    parts = [callee if target.name is None else f"{target.name}={callee}"]
+    for values, param, text in (
+        (positional, arguments.args, f"({', '.join(positional)}{',' if len(positional) == 1 else ''})"),
+        (keywords, arguments.kwargs, f"{{{', '.join(keywords)}}}"),
+    ):
+        if not values:
+            continue
+        if param is None or param.name is None:
+            return None
+        parts.append(f"{param.name}={text}")
+    return ", ".join(parts)
 
 
 def render(expr: Expression) -> str | None:

@@ -2,6 +2,20 @@
 
 Settings are read from the file mypy itself was configured with. Every key is checked: a misspelt setting
 stops mypy with a message naming the file, the section and the keys it knows, instead of being ignored.
+
+``schedulers`` adds the project's own schedulers to the registry, one entry each (pyproject.toml)::
+
+    [[tool.bgtyped.schedulers]]
+    function = "myapp.jobs.defer"   # or method = "pkg.mod.Class.meth", constructor = "pkg.mod.Class"
+    target = "func"                 # the parameter taking the function (a name or a position), or "self"
+    args = "*args"                  # "*name" / "**name": variadic; a name or position: a tuple and a dict
+    kwargs = "**kwargs"
+
+and in an ini file, one scheduler a line::
+
+    [mypy.plugins.bgtyped]
+    schedulers =
+        function=myapp.jobs.defer target=func args=*args kwargs=**kwargs
 """
 
 from __future__ import annotations
@@ -10,15 +24,23 @@ import configparser
 import sys
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
 from typing import Final, NoReturn
+
+from .registry import CONSTRUCTOR, Coroutines, Packed, Param, Receiver, SchedulerSpec, Variadic
 
 TOML_SECTION: Final = ("tool", "bgtyped")
 INI_SECTION: Final = "mypy.plugins.bgtyped"
 
-# The settings the plugin understands; none exist yet, so any key is a mistake.
-KNOWN_KEYS: Final[frozenset[str]] = frozenset()
+KNOWN_KEYS: Final[frozenset[str]] = frozenset({"schedulers"})
+
+# The keys of one scheduler entry. Exactly one of the first three names the scheduling callable.
+KINDS: Final = ("function", "method", "constructor")
+ENTRY_KEYS: Final[frozenset[str]] = frozenset(
+    {*KINDS, "name", "target", "args", "kwargs", "coroutines", "reserved_keywords", "accepts_none"}
+)
+RECEIVER: Final = "self"
 
 
 class ConfigError(SystemExit):
@@ -33,8 +55,25 @@ class ConfigError(SystemExit):
 class BgtypedConfig:
     """The plugin's settings, as reported to mypy's cache (a change rechecks every module)."""
 
+    schedulers: tuple[SchedulerSpec, ...] = ()
+
     def to_data(self) -> dict[str, object]:
-        return {}
+        return {"schedulers": [_spec_data(spec) for spec in self.schedulers]}
+
+
+def _spec_data(spec: SchedulerSpec) -> dict[str, object]:
+    """A scheduler entry as plain data in a stable order (mypy compares it between runs)."""
+    data: dict[str, object] = {}
+    for field in fields(spec):
+        value = getattr(spec, field.name)
+        if isinstance(value, frozenset):
+            value = sorted(value)
+        elif isinstance(value, Coroutines):
+            value = value.value
+        elif is_dataclass(value):
+            value = [type(value).__name__, repr(value)]
+        data[field.name] = value
+    return data
 
 
 def load_config(config_file: str | None) -> BgtypedConfig:
@@ -74,15 +113,159 @@ def _ini_section(path: Path) -> tuple[Mapping[str, object], str]:
         return {}, where
     if not parser.has_section(INI_SECTION):
         return {}, where
-    return dict(parser.items(INI_SECTION)), where
+    section: dict[str, object] = dict(parser.items(INI_SECTION))
+    schedulers = section.get("schedulers")
+    if isinstance(schedulers, str):
+        # One scheduler a line, as ``key=value`` pairs; list values separated by commas.
+        section["schedulers"] = [_ini_entry(line, where) for line in schedulers.splitlines() if line.strip()]
+    return section, where
+
+
+def _ini_entry(line: str, where: str) -> dict[str, object]:
+    entry: dict[str, object] = {}
+    for pair in line.split():
+        key, sep, value = pair.partition("=")
+        if not sep:
+            _fail(f"scheduler {line.strip()!r} in {where}: write each setting as key=value, got {pair!r}")
+        if key == "reserved_keywords":
+            entry[key] = [word for word in value.split(",") if word]
+        elif key == "accepts_none":
+            entry[key] = _ini_bool(value, line, where)
+        else:
+            entry[key] = value
+    return entry
+
+
+def _ini_bool(value: str, line: str, where: str) -> bool:
+    if value.lower() in ("true", "yes", "1"):
+        return True
+    if value.lower() in ("false", "no", "0"):
+        return False
+    _fail(f"scheduler {line.strip()!r} in {where}: accepts_none must be true or false, got {value!r}")
 
 
 def _parse(section: Mapping[str, object], where: str) -> BgtypedConfig:
     unknown = sorted(set(section) - KNOWN_KEYS)
     if unknown:
-        known = ", ".join(sorted(KNOWN_KEYS)) or "none (leave the section out)"
+        known = ", ".join(sorted(KNOWN_KEYS))
         _fail(f"unknown setting(s) {', '.join(unknown)} in {where}; known settings: {known}")
-    return BgtypedConfig()
+    entries = section.get("schedulers", [])
+    if not isinstance(entries, list):
+        _fail(f"schedulers in {where} must be a list of schedulers")
+    return BgtypedConfig(tuple(_scheduler(entry, where) for entry in entries))
+
+
+def _scheduler(entry: object, where: str) -> SchedulerSpec:
+    if not isinstance(entry, dict):
+        _fail(f"each scheduler in {where} must be a table of settings, got {entry!r}")
+    kinds = [kind for kind in KINDS if kind in entry]
+    label = f"scheduler {entry.get(kinds[0]) if len(kinds) == 1 else entry!r} in {where}"
+    unknown = sorted(set(entry) - ENTRY_KEYS)
+    if unknown:
+        known = ", ".join(sorted(ENTRY_KEYS))
+        _fail(f"{label}: unknown setting(s) {', '.join(unknown)}; known settings: {known}")
+    if len(kinds) != 1:
+        _fail(f"{label}: give exactly one of {', '.join(KINDS)} (the fully qualified name to check)")
+    kind = kinds[0]
+    fullname = entry[kind]
+    if not isinstance(fullname, str) or not _is_qualified_name(fullname, kind):
+        _fail(f"{label}: {kind} must be a fully qualified name such as {_EXAMPLES[kind]!r}")
+    owner, member = fullname.rpartition(".")[::2]
+    if kind == "constructor":
+        owner, member = fullname, CONSTRUCTOR
+    target = _target(entry.get("target", 0), kind, label)
+    accepts_none = entry.get("accepts_none", False)
+    if not isinstance(accepts_none, bool) or (accepts_none and isinstance(target, Receiver)):
+        _fail(f"{label}: accepts_none must be true or false, for a target that is a parameter")
+    if accepts_none:
+        assert isinstance(target, Param)
+        target = Param(target.name, target.position, accepts_none=True)
+    return SchedulerSpec(
+        owner=owner,
+        member=member,
+        name=_string(entry.get("name", fullname.rpartition(".")[2]), "name", label),
+        target=target,
+        arguments=_arguments(entry.get("args", "*args"), entry.get("kwargs", "**kwargs"), label),
+        reserved_keywords=frozenset(_keywords(entry.get("reserved_keywords", []), label)),
+        coroutines=_coroutines(entry.get("coroutines", Coroutines.AWAITED.value), label),
+        is_method=kind != "function",
+    )
+
+
+_EXAMPLES: Final = {
+    "function": "myapp.jobs.defer",
+    "method": "myapp.queue.Queue.enqueue",
+    "constructor": "myapp.workers.Worker",
+}
+
+
+def _is_qualified_name(name: str, kind: str) -> bool:
+    parts = name.split(".")
+    minimum = 3 if kind == "method" else 2
+    return len(parts) >= minimum and all(part.isidentifier() for part in parts)
+
+
+def _target(value: object, kind: str, label: str) -> Param | Receiver:
+    if value == RECEIVER:
+        if kind != "method":
+            _fail(f'{label}: target = "self" (the receiver is the function) needs a method')
+        return Receiver()
+    param = _param(value, "target", label)
+    if param is None:
+        _fail(f"{label}: target must name the parameter that takes the function, or give its position")
+    return param
+
+
+def _param(value: object, key: str, label: str) -> Param | None:
+    """A parameter given by name, or by position (an integer, or digits in an ini file)."""
+    if value is False or value == "":
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return Param(None, value)
+    if isinstance(value, str) and value.isdigit():
+        return Param(None, int(value))
+    if isinstance(value, str) and value.isidentifier():
+        return Param(value)
+    _fail(f"{label}: {key} must be a parameter name or position, got {value!r}")
+
+
+def _arguments(args: object, kwargs: object, label: str) -> Variadic | Packed:
+    """``*name`` / ``**name``: the scheduler's own variadic parameters; else a tuple and a dict parameter."""
+    star = isinstance(args, str) and args.startswith("*")
+    star2 = isinstance(kwargs, str) and kwargs.startswith("**")
+    if star:
+        assert isinstance(args, str)
+        args_name = args[1:]
+        kwargs_name = kwargs[2:] if star2 and isinstance(kwargs, str) else None
+        if not args_name.isidentifier() or (kwargs_name is not None and not kwargs_name.isidentifier()):
+            _fail(f"{label}: args and kwargs must be parameter names, got {args!r} and {kwargs!r}")
+        if not star2 and _param(kwargs, "kwargs", label) is not None:
+            _fail(f'{label}: args = {args!r} takes the arguments variadically; kwargs must be "**name" too')
+        return Variadic(args_name, kwargs_name)
+    if star2:
+        _fail(f'{label}: kwargs = {kwargs!r} takes keywords variadically; args must be "*name" too')
+    return Packed(_param(args, "args", label), _param(kwargs, "kwargs", label))
+
+
+def _string(value: object, key: str, label: str) -> str:
+    if not isinstance(value, str) or not value:
+        _fail(f"{label}: {key} must be a non-empty string, got {value!r}")
+    return value
+
+
+def _keywords(value: object, label: str) -> list[str]:
+    names = value if isinstance(value, list) else [None]
+    if not all(isinstance(word, str) and word.isidentifier() for word in names):
+        _fail(f"{label}: reserved_keywords must be a list of parameter names, got {value!r}")
+    return [str(word) for word in names]
+
+
+def _coroutines(value: object, label: str) -> Coroutines:
+    for policy in Coroutines:
+        if value == policy.value:
+            return policy
+    choices = ", ".join(repr(policy.value) for policy in Coroutines)
+    _fail(f"{label}: coroutines must be one of {choices}, got {value!r}")
 
 
 def _fail(message: str) -> NoReturn:

@@ -23,6 +23,11 @@ TASK_NEVER_AWAITED: Final = ErrorCode(
     "A sync callable returning an awaitable is scheduled: it runs in a thread, its result is never awaited",
     CATEGORY,
 )
+TASK_NOT_ASYNC: Final = ErrorCode(
+    "task-not-async",
+    "A scheduler that runs coroutines (a task group's start_soon) is given a function returning none",
+    CATEGORY,
+)
 TASK_RESERVED_KEYWORD: Final = ErrorCode(
     "task-reserved-keyword",
     "A task keyword collides with a parameter of the scheduler itself",
@@ -82,6 +87,21 @@ def never_awaited_by(scheduler: str, task: str, type_text: str) -> str:
     return (
         f'{quoted(task)} scheduled by "{scheduler}" returns {type_text}, which "{scheduler}" never awaits: '
         "the task does not run; schedule a sync function, or start an event loop in it"
+    )
+
+
+def not_async(scheduler: str, task: str, type_text: str) -> str:
+    return (
+        f'{quoted(task)} scheduled by "{scheduler}" returns {type_text}, but "{scheduler}" runs only '
+        "async functions and raises TypeError for it; schedule an async function"
+    )
+
+
+def string_args(scheduler: str, parameter: str, text: str | None) -> str:
+    fix = f"({text},)" if text is not None else "(value,)"
+    return (
+        f'Argument "{parameter}" to "{scheduler}" is a string, so each of its characters becomes an '
+        f"argument; a tuple of one item needs a trailing comma: {fix}"
     )
 
 

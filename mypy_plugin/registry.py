@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from enum import Enum
 from typing import Final
 
-from mypy.nodes import ARG_STAR, ARG_STAR2, ArgKind, FuncDef, TypeInfo
-from mypy.types import AnyType, CallableType, get_proper_type
+from mypy.nodes import ARG_STAR, ARG_STAR2, ArgKind, FuncDef, TypeInfo, Var
+from mypy.types import AnyType, CallableType, Instance, TypeType, get_proper_type
+from mypy.types_utils import remove_optional
 
 CONSTRUCTOR: Final = "__init__"
 
@@ -24,6 +26,8 @@ class Param:
 
     name: str | None
     position: int | None = None
+    # Whether None may stand in the place of a target: ``Thread(target=None)`` runs nothing, by design.
+    accepts_none: bool = False
 
     def index_in(self, names: Sequence[str | None]) -> int | None:
         if self.name is not None and self.name in names:
@@ -54,6 +58,17 @@ class Packed:
     kwargs: Param | None
 
 
+class Coroutines(Enum):
+    """What a scheduler does with the coroutine an ``async def`` target returns."""
+
+    # Awaited (Starlette's tasks); a sync callable's awaitable result is not.
+    AWAITED = "awaited"
+    # Dropped: the target is only called, in a thread, a process or a callback (never awaited).
+    DROPPED = "dropped"
+    # Required: the target must return a coroutine, or the scheduler raises (a task group's start_soon).
+    REQUIRED = "required"
+
+
 @dataclass(frozen=True)
 class SchedulerSpec:
     """One scheduling callable.
@@ -63,8 +78,7 @@ class SchedulerSpec:
     its name. ``name`` is how messages call the scheduler.
     ``schedules`` is false for an entry that shadows a more general one without scheduling anything
     (``BackgroundTasks(tasks)`` takes tasks, not a function).
-    ``awaits_coroutines`` says whether an ``async def`` target is awaited (Starlette's tasks) or only
-    called, its coroutine dropped (a thread). A sync target returning an awaitable is never awaited.
+    ``coroutines`` says what becomes of the coroutine of an ``async def`` target (`Coroutines`).
     ``reserved_keywords`` fail at run time as task keywords; ``keyword_safe_alternative`` names a
     scheduler that takes them, for the message.
     """
@@ -76,7 +90,7 @@ class SchedulerSpec:
     arguments: Variadic | Packed = Variadic()
     reserved_keywords: frozenset[str] = frozenset()
     keyword_safe_alternative: str | None = None
-    awaits_coroutines: bool = True
+    coroutines: Coroutines = Coroutines.AWAITED
     schedules: bool = True
     is_method: bool = True
 
@@ -87,7 +101,7 @@ class SchedulerSpec:
 
 _STARLETTE_RESERVED: Final = frozenset({"func", "self"})
 
-BUILTIN_SCHEDULERS: Final[tuple[SchedulerSpec, ...]] = (
+BACKGROUND_TASKS: Final[tuple[SchedulerSpec, ...]] = (
     SchedulerSpec(
         owner="starlette.background.BackgroundTasks",
         member="add_task",
@@ -134,6 +148,136 @@ BUILTIN_SCHEDULERS: Final[tuple[SchedulerSpec, ...]] = (
 )
 
 
+_THREAD_ARGUMENTS: Final = Packed(Param("args", 3), Param("kwargs", 4))
+_LOOP: Final = "asyncio.events.AbstractEventLoop"
+
+# Everywhere else a function and its arguments are handed over to be called later: threads, processes,
+# executors, event loop callbacks, task groups and task queues. Entries of libraries that are not
+# installed are never looked up.
+DEFERRED_CALLS: Final[tuple[SchedulerSpec, ...]] = (
+    SchedulerSpec(
+        owner="starlette.concurrency",
+        member="run_in_threadpool",
+        name="run_in_threadpool",
+        reserved_keywords=frozenset({"func"}),
+        coroutines=Coroutines.DROPPED,
+        is_method=False,
+    ),
+    SchedulerSpec(
+        owner="asyncio.threads",
+        member="to_thread",
+        name="to_thread",
+        coroutines=Coroutines.DROPPED,
+        is_method=False,
+    ),
+    SchedulerSpec(
+        owner="anyio.to_thread",
+        member="run_sync",
+        name="run_sync",
+        arguments=Variadic(kwargs=None),
+        coroutines=Coroutines.DROPPED,
+        is_method=False,
+    ),
+    SchedulerSpec(
+        owner="concurrent.futures._base.Executor",
+        member="submit",
+        name="submit",
+        target=Param("fn", 0),
+        coroutines=Coroutines.DROPPED,
+    ),
+    SchedulerSpec(
+        owner=_LOOP,
+        member="run_in_executor",
+        name="run_in_executor",
+        target=Param("func", 1),
+        arguments=Variadic(kwargs=None),
+        coroutines=Coroutines.DROPPED,
+    ),
+    *(
+        SchedulerSpec(
+            owner=_LOOP,
+            member=member,
+            name=member,
+            target=Param("callback", position),
+            arguments=Variadic(kwargs=None),
+            coroutines=Coroutines.DROPPED,
+        )
+        for member, position in (
+            ("call_soon", 0),
+            ("call_soon_threadsafe", 0),
+            ("call_later", 1),
+            ("call_at", 1),
+        )
+    ),
+    SchedulerSpec(
+        owner="anyio.abc._tasks.TaskGroup",
+        member="start_soon",
+        name="start_soon",
+        arguments=Variadic(kwargs=None),
+        coroutines=Coroutines.REQUIRED,
+    ),
+    SchedulerSpec(
+        owner="threading.Thread",
+        member=CONSTRUCTOR,
+        name="Thread",
+        target=Param("target", 1, accepts_none=True),
+        arguments=_THREAD_ARGUMENTS,
+        coroutines=Coroutines.DROPPED,
+    ),
+    SchedulerSpec(
+        owner="threading.Timer",
+        member=CONSTRUCTOR,
+        name="Timer",
+        target=Param("function", 1),
+        arguments=Packed(Param("args", 2), Param("kwargs", 3)),
+        coroutines=Coroutines.DROPPED,
+    ),
+    SchedulerSpec(
+        owner="multiprocessing.process.BaseProcess",
+        member=CONSTRUCTOR,
+        name="Process",
+        target=Param("target", 1, accepts_none=True),
+        arguments=_THREAD_ARGUMENTS,
+        coroutines=Coroutines.DROPPED,
+    ),
+    # ``get_context().Process``: each context holds its own subclass of BaseProcess.
+    SchedulerSpec(
+        owner="multiprocessing.context.BaseContext",
+        member="Process",
+        name="Process",
+        target=Param("target", 1, accepts_none=True),
+        arguments=_THREAD_ARGUMENTS,
+        coroutines=Coroutines.DROPPED,
+    ),
+    # Task queues: the receiver is the task (``send_email.delay(...)``).
+    SchedulerSpec(
+        owner="celery.app.task.Task",
+        member="delay",
+        name="delay",
+        target=Receiver(),
+        coroutines=Coroutines.DROPPED,
+    ),
+    SchedulerSpec(
+        owner="celery.app.task.Task",
+        member="apply_async",
+        name="apply_async",
+        target=Receiver(),
+        arguments=Packed(Param("args", 0), Param("kwargs", 1)),
+        coroutines=Coroutines.DROPPED,
+    ),
+    SchedulerSpec(owner="dramatiq.actor.Actor", member="send", name="send", target=Receiver()),
+    SchedulerSpec(
+        owner="dramatiq.actor.Actor",
+        member="send_with_options",
+        name="send_with_options",
+        target=Receiver(),
+        arguments=Packed(Param("args"), Param("kwargs")),
+    ),
+)
+
+BUILTIN_SCHEDULERS: Final[tuple[SchedulerSpec, ...]] = BACKGROUND_TASKS + DEFERRED_CALLS
+
+
 @dataclass(frozen=True)
 class Registry:
     """The schedulers indexed by member name, so that most lookups end at one dictionary miss."""
@@ -177,6 +321,13 @@ class Registry:
 def _keeps_shape(info: TypeInfo, member: str, spec: SchedulerSpec) -> bool:
     """Whether the member as (re)defined in ``info`` still takes target and arguments where ``spec`` says."""
     node = info.names[member].node
+    if isinstance(node, Var):
+        # A class held by an attribute (``context.Process``): calling it calls its constructor.
+        held = get_proper_type(node.type)
+        if not isinstance(held, TypeType) or not isinstance(held.item, Instance):
+            return False
+        constructor = held.item.type.get_containing_type_info(CONSTRUCTOR)
+        return constructor is not None and _keeps_shape(constructor, CONSTRUCTOR, spec)
     if not isinstance(node, FuncDef) or node.is_static:
         return False
     names = node.arg_names[1:]
@@ -199,7 +350,7 @@ def _keeps_shape(info: TypeInfo, member: str, spec: SchedulerSpec) -> bool:
     signature = node.type
     if not isinstance(signature, CallableType):
         return True  # an untyped override: nothing says it takes something else than a function
-    target_type = get_proper_type(signature.arg_types[index + 1])
+    target_type = get_proper_type(remove_optional(signature.arg_types[index + 1]))
     return isinstance(target_type, CallableType | AnyType)
 
 

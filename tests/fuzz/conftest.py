@@ -18,7 +18,9 @@ def _register_fuzzlib() -> None:
     if PACKAGE in sys.modules:
         return
     path = Path(__file__).parent / "fuzzlib"
-    spec = importlib.util.spec_from_file_location(PACKAGE, path / "__init__.py", submodule_search_locations=[str(path)])
+    spec = importlib.util.spec_from_file_location(
+        PACKAGE, path / "__init__.py", submodule_search_locations=[str(path)]
+    )
     assert spec is not None and spec.loader is not None
     package = importlib.util.module_from_spec(spec)
     sys.modules[PACKAGE] = package

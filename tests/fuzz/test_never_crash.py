@@ -45,6 +45,6 @@ def test_mypy_never_crashes_and_correct_odd_calls_pass(tmp_path: Path, mypy_cach
         f"{len(totals.flagged_correct)}; wrong but not flagged (allowed here): {len(totals.missed)}"
     )
     assert not totals.crashes, "mypy crashed with the plugin loaded:\n" + totals.crashes[0]
-    assert not totals.flagged_correct, (
-        f"{len(totals.flagged_correct)} correct calls flagged:\n" + "\n".join(totals.flagged_correct[:8])
+    assert not totals.flagged_correct, f"{len(totals.flagged_correct)} correct calls flagged:\n" + "\n".join(
+        totals.flagged_correct[:8]
     )

@@ -66,7 +66,9 @@ def _runtime(*cases: Case) -> list[tuple[bool, str]]:
 def test_runtime_verdicts_follow_real_calls() -> None:
     verdicts = _runtime(
         Case(TARGET, BG, (Argument('"a"'), Argument("2"))),
-        Case(TARGET, BG, (Argument('"a"'), Argument("1", "to"))),  # the positional-only name reaches **options
+        Case(
+            TARGET, BG, (Argument('"a"'), Argument("1", "to"))
+        ),  # the positional-only name reaches **options
         Case(TARGET, BG, ()),
         Case(TARGET, BG, (Argument('"a"'), Argument('"x"', "count"))),
         Case(TARGET, STARLETTE, (Argument('"a"'), Argument("1.5", "func"))),
@@ -76,7 +78,18 @@ def test_runtime_verdicts_follow_real_calls() -> None:
         Case(TARGET, STARLETTE_SUBCLASS, (Argument('"a"'), Argument("1", "self"))),
         Case(TARGET, BG_SUBCLASS, (Argument('"a"'), Argument("1", "self"))),
     )
-    assert [accepted for accepted, _ in verdicts] == [True, True, False, False, False, True, False, False, False, True]
+    assert [accepted for accepted, _ in verdicts] == [
+        True,
+        True,
+        False,
+        False,
+        False,
+        True,
+        False,
+        False,
+        False,
+        True,
+    ]
     assert "missing 1 required positional argument" in verdicts[2][1]
     assert "does not fit 'int'" in verdicts[3][1]
     assert "multiple values for argument 'func'" in verdicts[4][1]

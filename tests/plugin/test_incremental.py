@@ -175,7 +175,7 @@ def test_report_config_data_carries_version_and_config(project: Path) -> None:
         options.config_file = "mypy.ini"
         plugin = entry.plugin("2.4.1")(options)
         data = plugin.report_config_data(ReportConfigContext("routes", "routes.py", is_check=False))
-        assert data == {"version": entry.__version__, "config": {}}, data
+        assert data == {"version": entry.__version__, "config": {"schedulers": []}}, data
         print(json.dumps(data))
         """
     )

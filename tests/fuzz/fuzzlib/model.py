@@ -119,7 +119,11 @@ OTHER_VALUES: tuple[str, ...] = (
 )
 
 ALL_VALUES: tuple[str, ...] = (
-    *dict.fromkeys(value for base in ("int", "float", "str", "bytes", "list[int]", "Json") for value in FITTING_VALUES[base]),
+    *dict.fromkeys(
+        value
+        for base in ("int", "float", "str", "bytes", "list[int]", "Json")
+        for value in FITTING_VALUES[base]
+    ),
     *OTHER_VALUES,
 )
 
@@ -143,7 +147,9 @@ class Parameter:
         if annotation is not None:
             text += f": {annotation}"
         if self.has_default:
-            text += f" = {self.annotation.default_text()}" if annotation else f"={self.annotation.default_text()}"
+            text += (
+                f" = {self.annotation.default_text()}" if annotation else f"={self.annotation.default_text()}"
+            )
         return text
 
 
@@ -193,7 +199,10 @@ class Signature:
         for parameter in self.parameters:
             if previous is Kind.POSITIONAL_ONLY and parameter.kind is not Kind.POSITIONAL_ONLY:
                 rendered.append("/")
-            if parameter.kind is Kind.KEYWORD_ONLY and previous not in (Kind.KEYWORD_ONLY, Kind.VAR_POSITIONAL):
+            if parameter.kind is Kind.KEYWORD_ONLY and previous not in (
+                Kind.KEYWORD_ONLY,
+                Kind.VAR_POSITIONAL,
+            ):
                 rendered.append("*")
             rendered.append(parameter.render())
             previous = parameter.kind
@@ -215,7 +224,9 @@ class Signature:
         if kind in (TargetKind.CALLABLE_INSTANCE, TargetKind.ASYNC_CALLABLE_INSTANCE):
             method = "__call__"
         keyword = "async def" if kind.name.startswith("ASYNC") else "def"
-        decorator = {TargetKind.STATIC_METHOD: "@staticmethod", TargetKind.CLASS_METHOD: "@classmethod"}.get(kind)
+        decorator = {TargetKind.STATIC_METHOD: "@staticmethod", TargetKind.CLASS_METHOD: "@classmethod"}.get(
+            kind
+        )
         lines = [f"class {name}:"]
         if decorator:
             lines.append(f"    {decorator}")
@@ -254,9 +265,13 @@ SCHEDULERS: tuple[Scheduler, ...] = (
     Scheduler("bgtyped.BackgroundTasks.add_task", "bg.add_task(", "bg"),
     Scheduler("bgtyped.BackgroundTask", "bgtyped.BackgroundTask("),
     Scheduler("starlette BackgroundTasks.add_task", "st.add_task(", "st", _STARLETTE_RESERVED, True),
-    Scheduler("starlette BackgroundTask", "starlette.background.BackgroundTask(", None, _STARLETTE_RESERVED, True),
+    Scheduler(
+        "starlette BackgroundTask", "starlette.background.BackgroundTask(", None, _STARLETTE_RESERVED, True
+    ),
     Scheduler("fastapi BackgroundTasks.add_task", "fa.add_task(", "fa", _STARLETTE_RESERVED, True),
-    Scheduler("a subclass of starlette's BackgroundTasks", "mine.add_task(", "mine", _STARLETTE_RESERVED, True),
+    Scheduler(
+        "a subclass of starlette's BackgroundTasks", "mine.add_task(", "mine", _STARLETTE_RESERVED, True
+    ),
     Scheduler("a subclass of bgtyped's BackgroundTasks", "mine_bg.add_task(", "mine_bg"),
 )
 
@@ -396,4 +411,3 @@ def _valid_order(parameters: Sequence[Parameter]) -> bool:
                 return False
             defaulted = defaulted or parameter.has_default
     return True
-

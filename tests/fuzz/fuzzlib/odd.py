@@ -96,7 +96,9 @@ class OddCase:
     judge: Judge | None = None
 
     def render(self, number: int) -> tuple[list[str], str]:
-        return [line.replace("{n}", str(number)) for line in self.definitions], self.call.replace("{n}", str(number))
+        return [line.replace("{n}", str(number)) for line in self.definitions], self.call.replace(
+            "{n}", str(number)
+        )
 
 
 def _call(scheduler_opening: str, target: str, arguments: str) -> str:
@@ -113,7 +115,9 @@ def _unannotated(signature: Signature) -> Signature:
 
 
 def _judged(case: Case, probe: str, model: Signature | None = None) -> Judge:
-    return Judge(case.render_arguments(), ((probe, model or case.signature),), collides(case.scheduler, case.arguments))
+    return Judge(
+        case.render_arguments(), ((probe, model or case.signature),), collides(case.scheduler, case.arguments)
+    )
 
 
 @st.composite
@@ -131,7 +135,9 @@ def decorated(draw: st.DrawFn) -> OddCase:
     decorator = draw(st.sampled_from(("returns_any", "keeps_signature", "wraps_signature")))
     case = draw(_cases(_as_function(draw(signatures()))))
     definition = [f"@{decorator}", *case.signature.render_definition("t{n}")]
-    return OddCase(f"decorator {decorator}", tuple(definition), case.render_call("t{n}"), _judged(case, "t{n}"))
+    return OddCase(
+        f"decorator {decorator}", tuple(definition), case.render_call("t{n}"), _judged(case, "t{n}")
+    )
 
 
 @st.composite
@@ -142,7 +148,9 @@ def partials(draw: st.DrawFn) -> OddCase:
     keywords = [a for a in case.arguments if a.name is not None]
     nested = draw(st.booleans())
     groups: list[list[Argument]] = [[] for _ in range(3 if nested else 2)]
-    cut = sorted(draw(st.lists(st.integers(0, len(positional)), min_size=len(groups) - 1, max_size=len(groups) - 1)))
+    cut = sorted(
+        draw(st.lists(st.integers(0, len(positional)), min_size=len(groups) - 1, max_size=len(groups) - 1))
+    )
     bounds = [0, *cut, len(positional)]
     for index in range(len(groups)):
         groups[index] += positional[bounds[index] : bounds[index + 1]]
@@ -150,7 +158,9 @@ def partials(draw: st.DrawFn) -> OddCase:
         groups[draw(st.integers(0, len(groups) - 1))].append(keyword)
 
     def text(arguments: list[Argument]) -> str:
-        return ", ".join(a.render() for a in [*[a for a in arguments if a.name is None], *[a for a in arguments if a.name]])
+        return ", ".join(
+            a.render() for a in [*[a for a in arguments if a.name is None], *[a for a in arguments if a.name]]
+        )
 
     lines = case.signature.render_definition("t{n}")
     inner = "t{n}"
@@ -172,7 +182,9 @@ def lambdas(draw: st.DrawFn) -> OddCase:
     signature = _unannotated(_as_function(draw(signatures())))
     case = draw(_cases(signature))
     target = f"lambda {signature.render_parameters()}: None" if signature.parameters else "lambda: None"
-    return OddCase("lambda", (), _call(case.scheduler.opening, target, case.render_arguments()), _judged(case, target))
+    return OddCase(
+        "lambda", (), _call(case.scheduler.opening, target, case.render_arguments()), _judged(case, target)
+    )
 
 
 @st.composite
@@ -223,7 +235,12 @@ def generics(draw: st.DrawFn) -> OddCase:
     if kind is TargetKind.CLASS:
         lines[0] = "class t{n}(Generic[T]):"
     target = "t{n}[int]" if pinned else "t{n}"
-    return OddCase(shape, tuple(lines), _call(case.scheduler.opening, target, case.render_arguments()), _judged(case, target))
+    return OddCase(
+        shape,
+        tuple(lines),
+        _call(case.scheduler.opening, target, case.render_arguments()),
+        _judged(case, target),
+    )
 
 
 @st.composite
@@ -232,10 +249,17 @@ def variadic_generics(draw: st.DrawFn) -> OddCase:
     base = draw(signatures((TargetKind.FUNCTION,)))
     parameters = [p for p in base.parameters if p.kind is not Kind.VAR_POSITIONAL]
     position = sum(p.kind <= Kind.POSITIONAL_OR_KEYWORD for p in parameters)
-    star = Parameter("args", Kind.VAR_POSITIONAL, Annotation("T", spelling=draw(st.sampled_from(("*Ts", "Unpack[Ts]")))))
+    star = Parameter(
+        "args", Kind.VAR_POSITIONAL, Annotation("T", spelling=draw(st.sampled_from(("*Ts", "Unpack[Ts]"))))
+    )
     model = replace(base, parameters=(*parameters[:position], star, *parameters[position:]))
     case = draw(_cases(model))
-    return OddCase("TypeVarTuple", tuple(model.render_definition("t{n}")), case.render_call("t{n}"), _judged(case, "t{n}"))
+    return OddCase(
+        "TypeVarTuple",
+        tuple(model.render_definition("t{n}")),
+        case.render_call("t{n}"),
+        _judged(case, "t{n}"),
+    )
 
 
 @st.composite
@@ -246,7 +270,12 @@ def recursive_aliases(draw: st.DrawFn) -> OddCase:
         for p in base.parameters
     )
     case = draw(_cases(replace(base, parameters=parameters)))
-    return OddCase("recursive alias", tuple(case.signature.render_definition("t{n}")), case.render_call("t{n}"), _judged(case, "t{n}"))
+    return OddCase(
+        "recursive alias",
+        tuple(case.signature.render_definition("t{n}")),
+        case.render_call("t{n}"),
+        _judged(case, "t{n}"),
+    )
 
 
 @st.composite
@@ -256,11 +285,23 @@ def protocols(draw: st.DrawFn) -> OddCase:
     case = draw(_cases(signature))
     lines = signature.render_definition("t{n}_impl")
     if draw(st.booleans()):
-        protocol = replace(signature, target_kind=TargetKind.CALLABLE_INSTANCE).render_definition("t{n}_proto")
-        lines += [protocol[0].replace(":", "(Protocol):", 1), protocol[1], "        ...", "t{n}: t{n}_proto = t{n}_impl"]
+        protocol = replace(signature, target_kind=TargetKind.CALLABLE_INSTANCE).render_definition(
+            "t{n}_proto"
+        )
+        lines += [
+            protocol[0].replace(":", "(Protocol):", 1),
+            protocol[1],
+            "        ...",
+            "t{n}: t{n}_proto = t{n}_impl",
+        ]
         return OddCase("callback protocol", tuple(lines), case.render_call("t{n}"), _judged(case, "t{n}"))
     lines.append("t{n}: Callable[..., None] = t{n}_impl")
-    return OddCase("Callable[..., None]", tuple(lines), case.render_call("t{n}"), _judged(case, "t{n}", _unannotated(signature)))
+    return OddCase(
+        "Callable[..., None]",
+        tuple(lines),
+        case.render_call("t{n}"),
+        _judged(case, "t{n}", _unannotated(signature)),
+    )
 
 
 @st.composite
@@ -277,7 +318,9 @@ def unbound_methods(draw: st.DrawFn) -> OddCase:
         arguments[0] = Argument("t{n}()")
     case = replace(case, arguments=tuple(arguments))
     return OddCase(
-        "unbound method", tuple(signature.render_definition("t{n}")), _call(case.scheduler.opening, "t{n}.run", case.render_arguments()),
+        "unbound method",
+        tuple(signature.render_definition("t{n}")),
+        _call(case.scheduler.opening, "t{n}.run", case.render_arguments()),
         _judged(case, "t{n}.run", model),
     )
 
@@ -285,7 +328,9 @@ def unbound_methods(draw: st.DrawFn) -> OddCase:
 @st.composite
 def typed_kwargs(draw: st.DrawFn) -> OddCase:
     """``**kwargs: Unpack[SomeTypedDict]``: the keywords must be the dict's keys, with fitting values."""
-    keys = draw(st.lists(st.sampled_from(("a", "b", "name", "func", "self")), unique=True, min_size=1, max_size=3))
+    keys = draw(
+        st.lists(st.sampled_from(("a", "b", "name", "func", "self")), unique=True, min_size=1, max_size=3)
+    )
     annotations = {key: draw(st.sampled_from(("int", "str", "list[int]"))) for key in keys}
     total = draw(st.booleans())
     needed: set[str] = set()
@@ -295,7 +340,9 @@ def typed_kwargs(draw: st.DrawFn) -> OddCase:
             needed.add(key)
             lines.append(f"    {key}: {annotations[key]}")
         else:
-            lines.append(f"    {key}: {annotations[key] if not total else f'NotRequired[{annotations[key]}]'}")
+            lines.append(
+                f"    {key}: {annotations[key] if not total else f'NotRequired[{annotations[key]}]'}"
+            )
     lines += ["def t{n}(**kwargs: Unpack[t{n}_keys]) -> None:", "    pass"]
     names = draw(st.lists(st.sampled_from((*keys, "zz")), unique=True, max_size=4))
     arguments = [Argument(draw(values(Annotation(annotations.get(name, "int")))), name) for name in names]
@@ -372,7 +419,11 @@ def strange_targets(draw: st.DrawFn) -> OddCase:
         lines.append("u{n} = t{n} if flag else None")
         call = _call(opening, "u{n}", arguments)
     elif shape == 3:
-        lines += ["def k{n}(c: type[t{n}]) -> None:" if case.signature.target_kind is TargetKind.CLASS else "def k{n}(c: Callable[..., Any]) -> None:"]
+        lines += [
+            "def k{n}(c: type[t{n}]) -> None:"
+            if case.signature.target_kind is TargetKind.CLASS
+            else "def k{n}(c: Callable[..., Any]) -> None:"
+        ]
         call = "    " + _call(opening, "c", arguments)
     elif shape == 4:
         positional = [a.render() for a in case.arguments if a.name is None]
@@ -428,7 +479,9 @@ LIBRARY_TARGETS: tuple[tuple[tuple[str, ...], str], ...] = (
 def library_targets(draw: st.DrawFn) -> OddCase:
     definitions, target = draw(st.sampled_from(LIBRARY_TARGETS))
     arguments = draw(st.lists(st.sampled_from(ALL_VALUES), max_size=3))
-    names = draw(st.lists(st.sampled_from(("a", "b", "sep", "key", "func", "self", "z")), unique=True, max_size=2))
+    names = draw(
+        st.lists(st.sampled_from(("a", "b", "sep", "key", "func", "self", "z")), unique=True, max_size=2)
+    )
     text = ", ".join([*arguments, *(f"{name}={draw(st.sampled_from(ALL_VALUES))}" for name in names)])
     label = (definitions[0] if definitions else target).replace("{n}", "N")
     return OddCase(f"library target: {label}", definitions, _call(draw(schedulers), target, text))
@@ -532,5 +585,7 @@ def check_odd_batch(batch: Sequence[OddCase], workdir: Path, cache_dir: Path) ->
         if accepted == bool(errors):
             shown = "\n".join([*case.render(0)[0], case.render(0)[1]])
             verdicts = f"    mypy + plugin: {'; '.join(errors) or 'no error'}\n    runtime: {reason}"
-            (result.flagged_correct if accepted else result.missed).append(f"--- {case.shape}\n{shown}\n{verdicts}\n")
+            (result.flagged_correct if accepted else result.missed).append(
+                f"--- {case.shape}\n{shown}\n{verdicts}\n"
+            )
     return result

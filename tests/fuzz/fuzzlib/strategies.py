@@ -58,7 +58,9 @@ def signatures(draw: st.DrawFn, target_kinds: tuple[TargetKind, ...] = tuple(Tar
         star = Parameter(draw(st.sampled_from(STAR_NAMES)), Kind.VAR_POSITIONAL, draw(annotations()))
         parameters.insert(sum(p.kind <= Kind.POSITIONAL_OR_KEYWORD for p in parameters), star)
     if draw(st.integers(0, 2)) == 0:
-        parameters.append(Parameter(draw(st.sampled_from(DOUBLE_STAR_NAMES)), Kind.VAR_KEYWORD, draw(annotations())))
+        parameters.append(
+            Parameter(draw(st.sampled_from(DOUBLE_STAR_NAMES)), Kind.VAR_KEYWORD, draw(annotations()))
+        )
     target_kind = draw(st.sampled_from(target_kinds))
     return Signature(tuple(parameters), target_kind, returns_none=draw(st.integers(0, 3)) != 0)
 
@@ -79,9 +81,7 @@ def cases(draw: st.DrawFn, signature: Signature) -> Case:
     positional = signature.positional
     star = signature.variadic(Kind.VAR_POSITIONAL)
     double_star = signature.variadic(Kind.VAR_KEYWORD)
-    required_positional_only = sum(
-        p.kind is Kind.POSITIONAL_ONLY and not p.has_default for p in positional
-    )
+    required_positional_only = sum(p.kind is Kind.POSITIONAL_ONLY and not p.has_default for p in positional)
     perturb = draw(st.integers(0, 2)) == 0
     if perturb:
         count = draw(st.integers(0, len(positional) + 2))
@@ -90,7 +90,9 @@ def cases(draw: st.DrawFn, signature: Signature) -> Case:
 
     arguments: list[Argument] = []
     for index in range(count):
-        annotation = positional[index].annotation if index < len(positional) else (star.annotation if star else None)
+        annotation = (
+            positional[index].annotation if index < len(positional) else (star.annotation if star else None)
+        )
         arguments.append(Argument(draw(values(annotation))))
 
     keyword_parameters = [
@@ -110,7 +112,9 @@ def cases(draw: st.DrawFn, signature: Signature) -> Case:
             arguments, named = draw(_perturbation(signature, arguments, named))
 
     keyword_arguments = list(named.values())
-    keyword_arguments = draw(st.permutations(keyword_arguments)) if len(keyword_arguments) > 1 else keyword_arguments
+    keyword_arguments = (
+        draw(st.permutations(keyword_arguments)) if len(keyword_arguments) > 1 else keyword_arguments
+    )
     arguments = _maybe_star(draw, arguments)
     by_keyword = bool(scheduler.reserved) and "func" not in named and draw(st.integers(0, 4)) == 0
     return Case(signature, scheduler, (*arguments, *keyword_arguments), by_keyword)
@@ -164,7 +168,9 @@ def _maybe_star(draw: st.DrawFn, arguments: list[Argument]) -> list[Argument]:
 
 
 @st.composite
-def batches(draw: st.DrawFn, size: int, target_kinds: tuple[TargetKind, ...] = tuple(TargetKind)) -> list[Case]:
+def batches(
+    draw: st.DrawFn, size: int, target_kinds: tuple[TargetKind, ...] = tuple(TargetKind)
+) -> list[Case]:
     """About ``size`` cases: a few calls for each generated signature."""
     batch: list[Case] = []
     while len(batch) < size:

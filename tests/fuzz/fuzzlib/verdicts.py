@@ -121,7 +121,9 @@ def bound_values(
         parameter = positional[index] if index < len(positional) else star
         assert parameter is not None
         yield parameter.annotation, parameter.name, value
-    by_name = {p.name: p for p in signature.parameters if p.kind in (Kind.POSITIONAL_OR_KEYWORD, Kind.KEYWORD_ONLY)}
+    by_name = {
+        p.name: p for p in signature.parameters if p.kind in (Kind.POSITIONAL_OR_KEYWORD, Kind.KEYWORD_ONLY)
+    }
     for name, value in kwargs.items():
         parameter = by_name.get(name, double_star)
         if parameter is not None:  # else it cannot bind: the binding verdict says so
@@ -236,7 +238,9 @@ def compare(cases: Sequence[Case], workdir: Path, cache_dir: Path) -> BatchResul
     if run.crashed:
         culprit = isolate_crash(cases, lambda part: render_module(part).text, workdir, cache_dir)
         shown = render_module(culprit).text if culprit else module.text
-        result.unexpected.append(f"mypy crashed (exit {run.returncode}):\n{run.output[-4000:]}\n--- module:\n{shown}")
+        result.unexpected.append(
+            f"mypy crashed (exit {run.returncode}):\n{run.output[-4000:]}\n--- module:\n{shown}"
+        )
         return result
     result.unexpected += [f"unexpected mypy output: {line}" for line in run.stray]
     lines = module.text.splitlines()

@@ -37,9 +37,14 @@ class BgtypedPlugin(Plugin):
         super().__init__(options)
         self._config: Final[BgtypedConfig] = load_config(options.config_file)
         self._registry: Final[Registry] = Registry.build(self.schedulers + self._config.schedulers)
+        # Asked for once per module when mypy validates its cache: computed once.
+        self._config_data: Final[dict[str, object]] = {
+            "version": __version__,
+            "config": self._config.to_data(),
+        }
 
     def report_config_data(self, ctx: ReportConfigContext) -> dict[str, object]:
-        return {"version": __version__, "config": self._config.to_data()}
+        return self._config_data
 
     # Method hooks are chosen by the method's name alone; the receiver's class, at hand in the hook,
     # decides whether the call schedules anything (no lookup on the many calls that do not).

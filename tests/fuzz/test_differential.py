@@ -17,7 +17,7 @@ from bgtyped_fuzzlib.model import Case
 from bgtyped_fuzzlib.reduce import reduce
 from bgtyped_fuzzlib.settings import CALLS, fuzz_settings
 from bgtyped_fuzzlib.strategies import batches
-from bgtyped_fuzzlib.verdicts import BatchResult, Disagreement, compare
+from bgtyped_fuzzlib.verdicts import BatchResult, Disagreement, add_counts, compare
 from hypothesis import given
 
 BATCH_SIZE = 200
@@ -30,13 +30,7 @@ def test_plugin_verdict_equals_runtime_verdict(tmp_path: Path, mypy_cache: Path)
     @fuzz_settings(-(-CALLS // BATCH_SIZE))
     @given(batches(BATCH_SIZE))
     def check_batch(batch: list[Case]) -> None:
-        result = compare(batch, tmp_path, mypy_cache)
-        totals.calls += result.calls
-        totals.static_accepted += result.static_accepted
-        totals.runtime_accepted += result.runtime_accepted
-        totals.disagreements += result.disagreements
-        totals.runtime_inconsistencies += result.runtime_inconsistencies
-        totals.unexpected += result.unexpected
+        add_counts(totals, compare(batch, tmp_path, mypy_cache))
 
     check_batch()
     print(

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from bgtyped_fuzzlib.odd import OddCase, OddResult, check_odd_batch, odd_batches
 from bgtyped_fuzzlib.settings import CALLS, fuzz_settings
+from bgtyped_fuzzlib.verdicts import add_counts
 from hypothesis import given
 
 BATCH_SIZE = 120
@@ -28,15 +29,7 @@ def test_mypy_never_crashes_and_correct_odd_calls_pass(tmp_path: Path, mypy_cach
     @fuzz_settings(max(1, CALLS // 3 // BATCH_SIZE))
     @given(odd_batches(BATCH_SIZE))
     def check_batch(batch: list[OddCase]) -> None:
-        result = check_odd_batch(batch, tmp_path, mypy_cache)
-        totals.calls += result.calls
-        totals.judged += result.judged
-        totals.runtime_accepted += result.runtime_accepted
-        totals.missed += result.missed
-        totals.crashes += result.crashes
-        totals.flagged_correct += result.flagged_correct
-        for shape, count in result.by_shape.items():
-            totals.by_shape[shape] = totals.by_shape.get(shape, 0) + count
+        add_counts(totals, check_odd_batch(batch, tmp_path, mypy_cache))
 
     check_batch()
     print(

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import types
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -218,6 +218,18 @@ class Disagreement:
             f"    mypy + plugin: {static}\n    runtime: {runtime} ({self.runtime.reason})\n"
             + (f"    note: {self.context}\n" if self.context else "")
         )
+
+
+def add_counts(total: Any, part: Any) -> None:
+    """Add one batch's result into the running total, field by field (counts, lists and per-key counts)."""
+    for name in (f.name for f in fields(total)):
+        value = getattr(part, name)
+        if isinstance(value, dict):
+            counts = getattr(total, name)
+            for key, count in value.items():
+                counts[key] = counts.get(key, 0) + count
+        else:
+            setattr(total, name, getattr(total, name) + value)
 
 
 @dataclass

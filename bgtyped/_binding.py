@@ -1,9 +1,10 @@
 """The scheduling-time check: do these arguments bind to the function that will be called later?
 
 A real call is the only complete authority on binding (positional-only names may reappear in ``**kwargs``,
-defaults, keyword-only parameters, ...), so each target gets a *binder*: an empty function compiled with the
-target's parameter list. Calling the binder with the scheduled arguments raises exactly the ``TypeError`` that
-the task would raise later, named after the task. Binders and async-ness are cached per function object.
+defaults, keyword-only parameters, ...), so each target gets a *binder*: a function compiled with the target's
+parameter list whose body only returns whether the target is async. Calling the binder with the scheduled
+arguments raises exactly the ``TypeError`` that the task would raise later, named after the task. Binders are
+cached per function object.
 """
 
 from __future__ import annotations

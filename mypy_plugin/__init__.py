@@ -21,7 +21,7 @@ from mypy.plugin import (
 )
 from mypy.types import FunctionLike, Instance, Type, get_proper_type
 
-from . import checks, partials, routes
+from . import checks, partials, routes, signatures
 from .callables import PARTIAL
 from .config import BgtypedConfig, load_config
 from .registry import BUILTIN_SCHEDULERS, CONSTRUCTOR, Registry, SchedulerSpec
@@ -110,11 +110,11 @@ def _method_signature(registry: Registry, member: str, ctx: MethodSigContext) ->
     spec = _receiver_scheduler(registry, member, ctx.type)
     if spec is None:
         return ctx.default_signature
-    return checks.scheduler_signature(ctx.default_signature, spec, ctx.context)
+    return signatures.scheduler_signature(ctx.default_signature, spec, ctx.context)
 
 
 def _function_signature(spec: SchedulerSpec, ctx: FunctionSigContext) -> FunctionLike:
-    return checks.scheduler_signature(ctx.default_signature, spec, ctx.context)
+    return signatures.scheduler_signature(ctx.default_signature, spec, ctx.context)
 
 
 def _check_method_call(registry: Registry, member: str, ctx: MethodContext) -> Type:
@@ -123,13 +123,13 @@ def _check_method_call(registry: Registry, member: str, ctx: MethodContext) -> T
         return ctx.default_return_type
     if checks.check_scheduling_call(ctx, spec):
         return ctx.default_return_type
-    return checks.scheduler_return_type(ctx, spec)
+    return signatures.scheduler_return_type(ctx, spec)
 
 
 def _check_function_call(spec: SchedulerSpec, ctx: FunctionContext) -> Type:
     if checks.check_scheduling_call(ctx, spec):
         return ctx.default_return_type
-    return checks.scheduler_return_type(ctx, spec)
+    return signatures.scheduler_return_type(ctx, spec)
 
 
 def plugin(version: str) -> type[Plugin]:

@@ -1,0 +1,162 @@
+"""The scheduler's own signature, rewritten for mypy to check the call against, and its return type."""
+
+from __future__ import annotations
+
+from mypy.checker import TypeChecker
+from mypy.erasetype import erase_typevars
+from mypy.lookup import lookup_fully_qualified
+from mypy.nodes import (
+    ARG_POS,
+    ARG_STAR,
+    ARG_STAR2,
+    CallExpr,
+    Context,
+    Decorator,
+    Expression,
+    FuncBase,
+    TempNode,
+    Var,
+)
+from mypy.plugin import FunctionContext, MethodContext
+from mypy.subtypes import find_member
+from mypy.typeops import get_all_type_vars
+from mypy.types import (
+    AnyType,
+    CallableType,
+    Instance,
+    Overloaded,
+    ProperType,
+    Type,
+    TypeOfAny,
+    get_proper_type,
+)
+
+from .registry import Receiver, SchedulerSpec, Variadic
+
+
+def scheduler_signature(signature: CallableType, spec: SchedulerSpec, call: Context) -> CallableType:
+    """The scheduler's signature with the task's part made opaque, for mypy to check the call against.
+
+    The task's arguments are checked against the task itself afterwards (`check_scheduling_call`);
+    leaving the ParamSpec in place would have mypy solve it and report the same mistakes a second time,
+    under the scheduler's name. The target becomes ``object``: the plugin reports what is not callable.
+    Type variables that only the target or its arguments determined are erased here; the return type
+    the call really has is inferred afterwards from the declared signature (`scheduler_return_type`).
+    When the target is given positionally its parameter is made positional-only, so that a task
+    keyword of the same name reaches the reserved-keyword rule instead of mypy's "multiple values" error.
+    """
+    arguments = spec.arguments
+    any_type = AnyType(TypeOfAny.implementation_artifact)
+    if isinstance(spec.target, Receiver):
+        if not isinstance(arguments, Variadic):
+            return signature
+        # A receiver generic in a ParamSpec has had ``*args: P.args, **kwargs: P.kwargs`` expanded into
+        # the task's own parameters; put the variadic parameters back.
+        names = [arguments.args, arguments.kwargs]
+        kinds = [ARG_STAR, ARG_STAR2]
+        if arguments.kwargs is None:
+            names, kinds = names[:1], kinds[:1]
+        return signature.copy_modified(
+            arg_types=[any_type] * len(kinds), arg_kinds=kinds, arg_names=names, variables=()
+        )
+    variadic = isinstance(arguments, Variadic)
+    arg_types = [
+        any_type if variadic and kind in (ARG_STAR, ARG_STAR2) else typ
+        for typ, kind in zip(signature.arg_types, signature.arg_kinds, strict=True)
+    ]
+    arg_names = list(signature.arg_names)
+    index = spec.target.index_in(arg_names)
+    if index is None:
+        return signature
+    # ``object``, taken from the MRO of the signature's own fallback (``builtins.function``).
+    arg_types[index] = Instance(signature.fallback.type.mro[-1], [])
+    # Only a target with a known position can be found again once its name is gone.
+    if variadic and spec.target.position is not None and _given_positionally(call, index):
+        arg_names[index] = None
+    still_inferred = {tv.id for typ in arg_types for tv in get_all_type_vars(typ)}
+    variables = [tv for tv in signature.variables if tv.id in still_inferred]
+    erased = [tv.id for tv in signature.variables if tv.id not in still_inferred]
+    return signature.copy_modified(
+        arg_types=arg_types,
+        arg_names=arg_names,
+        variables=variables,
+        ret_type=erase_typevars(signature.ret_type, erased),
+    )
+
+
+def scheduler_return_type(ctx: FunctionContext | MethodContext, spec: SchedulerSpec) -> Type:
+    """The type of the scheduling call, inferred from the scheduler's declared signature.
+
+    ``await asyncio.to_thread(f, 1)`` has the type ``f`` returns: mypy infers it from the declared
+    signature, on the argument types it has already found, with its messages muted (the arguments were
+    checked against the task). If that inference fails, the call's type stays what mypy found on the
+    opaque signature.
+    """
+    api = ctx.api
+    call = ctx.context
+    if not isinstance(api, TypeChecker) or not isinstance(call, CallExpr):
+        return ctx.default_return_type
+    declared = _declared_signature(ctx, spec, api)
+    if not isinstance(declared, CallableType | Overloaded) or not any(
+        get_all_type_vars(item.ret_type) for item in declared.items
+    ):
+        # The return type does not depend on the call: mypy found it on the opaque signature.
+        return ctx.default_return_type
+    found = {
+        id(arg): typ
+        for args, types in zip(ctx.args, ctx.arg_types, strict=True)
+        for arg, typ in zip(args, types, strict=True)
+    }
+    if any(id(arg) not in found for arg in call.args):
+        return ctx.default_return_type
+    typed_args: list[Expression] = [TempNode(found[id(arg)], context=arg) for arg in call.args]
+    # First in the type context of the call, as mypy would; then without it, so that a context the
+    # result does not fit (``x: int = await asyncio.to_thread(f)``) is reported as an assignment.
+    checker = api.expr_checker
+    for context in (checker.type_context[-1], None):
+        checker.type_context.append(context)
+        try:
+            with api.msg.filter_errors() as watcher:
+                inferred, _ = checker.check_call(
+                    declared, typed_args, call.arg_kinds, call, arg_names=call.arg_names
+                )
+        finally:
+            checker.type_context.pop()
+        if not watcher.has_new_errors():
+            return inferred
+    return ctx.default_return_type
+
+
+def _declared_signature(
+    ctx: FunctionContext | MethodContext, spec: SchedulerSpec, api: TypeChecker
+) -> ProperType | None:
+    """The scheduler's own signature, as declared (what the signature hook was given)."""
+    if isinstance(ctx, MethodContext):
+        receiver = ctx.type
+        if not isinstance(receiver, Instance):
+            return None
+        return get_proper_type(find_member(spec.member, receiver, receiver))
+    if spec.is_method:
+        return None  # a constructor: the class's own type arguments do not come from the target
+    symbol = lookup_fully_qualified(spec.fullname, api.modules)
+    node = None if symbol is None else symbol.node
+    if isinstance(node, Decorator):
+        node = node.var
+    if isinstance(node, FuncBase | Var):
+        return get_proper_type(node.type)
+    return None
+
+
+def _given_positionally(call: Context, index: int) -> bool:
+    """Whether plain positional arguments reach parameter ``index`` (a ``*value`` first leaves it open)."""
+    if not isinstance(call, CallExpr):
+        return False
+    positional = 0
+    for kind in call.arg_kinds:
+        if kind == ARG_STAR:
+            return False
+        if kind == ARG_POS:
+            positional += 1
+            if positional > index:
+                return True
+    return False

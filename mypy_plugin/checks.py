@@ -10,6 +10,8 @@ from mypy.errorcodes import ARG_TYPE, CALL_ARG
 from mypy.messages import format_type
 from mypy.nodes import (
     ARG_NAMED,
+    ARG_NAMED_OPT,
+    ARG_OPT,
     ARG_POS,
     ARG_STAR,
     ARG_STAR2,
@@ -23,18 +25,23 @@ from mypy.nodes import (
     MemberExpr,
     NameExpr,
     StrExpr,
+    TempNode,
     UnaryExpr,
 )
 from mypy.plugin import CheckerPluginInterface, FunctionContext, MethodContext
-from mypy.subtypes import is_subtype
+from mypy.subtypes import find_member, is_subtype
 from mypy.types import (
+    AnyType,
     CallableType,
     Instance,
     LiteralType,
     NoneType,
+    Overloaded,
+    ProperType,
     TupleType,
     Type,
     TypedDictType,
+    TypeOfAny,
     UnionType,
     get_proper_type,
 )
@@ -52,7 +59,7 @@ from .callables import (
     with_name,
 )
 from .registry import Coroutines, Packed, Param, Receiver, SchedulerSpec, Variadic
-from .task_calls import TaskCall, single_actual, task_call
+from .task_calls import TaskCall, single_actual, switched_to_packed, task_call
 
 COROUTINE: Final = "typing.Coroutine"
 
@@ -80,6 +87,8 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
             return False
         if isinstance(proper, UnionType):
             target_type = remove_optional(proper)
+    if isinstance(spec.target, Param) and spec.target.accepts_name and _may_be_name(api, target_type):
+        return False
     target = resolve(target_type, api, task.target)
     if isinstance(target, Unchecked):
         return False
@@ -91,25 +100,74 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
     name = forced_name or display_name(target.signature) or _expression_name(task.target)
     reported = _check_never_awaited(api, task, target, spec, name)
     task = _without_partial_bound_keywords(api, task, target, spec, name)
+    task = _without_options(api, ctx, task, target, spec, name)
+    dropped = _report_dropped_by_packed(api, ctx, spec, name)
     callee = with_name(
         target.signature, spec.name, fallback=_expression_name(task.target), forced=forced_name
     )
-    _check_arguments(api, task, callee, ctx.context)
+    if spec.completed_later:
+        task, callee = _completed_later(task, callee)
+    elif dropped:
+        # What the dropped arguments were meant for is reported missing by them already.
+        callee = _all_optional(callee)
+    with api.msg.filter_errors(filter_errors=False) as watcher:
+        result = _check_arguments(api, task, callee, ctx.context)
+    if not (reported or watcher.has_new_errors()):
+        _check_result_callbacks(api, ctx, spec, result, name)
     return reported
 
 
 def _report_string_args(api: TypeChecker, ctx: FunctionContext | MethodContext, spec: SchedulerSpec) -> bool:
-    """Report a string given as the positional arguments: ``args=("a.png")`` lacks a comma."""
-    arguments = spec.arguments
-    if not isinstance(arguments, Packed) or arguments.args is None:
+    """Report a string given as the positional arguments: ``args=("a.png")`` lacks a comma.
+
+    Where the scheduler's declared parameter refuses a string, mypy has reported it: the fix is a note.
+    """
+    given = _packed_args_value(ctx, spec.arguments)
+    if given is None:
         return False
-    group = single_actual(ctx, arguments.args.index_in(ctx.callee_arg_names))
-    if group is None or not is_subtype(ctx.arg_types[group][0], api.named_type("builtins.str")):
+    expr, value_type, parameter = given
+    if not is_subtype(value_type, api.named_type("builtins.str")):
         return False
-    expr = ctx.args[group][0]
-    parameter = arguments.args.name or "args"
-    api.fail(errorcodes.string_args(spec.name, parameter, render(expr)), expr, code=ARG_TYPE)
+    message = errorcodes.string_args(spec.name, parameter, render(expr))
+    if _refused_by_declaration(ctx, spec, parameter, value_type):
+        api.note(message, expr, code=ARG_TYPE)
+    else:
+        api.fail(message, expr, code=ARG_TYPE)
     return True
+
+
+def _packed_args_value(
+    ctx: FunctionContext | MethodContext, arguments: Variadic | Packed
+) -> tuple[Expression, Type, str] | None:
+    """The value given as the task's positional arguments packed in a tuple, and the keyword taking it."""
+    if isinstance(arguments, Packed):
+        if arguments.args is None:
+            return None
+        group = single_actual(ctx, arguments.args.index_in(ctx.callee_arg_names))
+        if group is None:
+            return None
+        return ctx.args[group][0], ctx.arg_types[group][0], arguments.args.name or "args"
+    if arguments.packed_keywords is None or arguments.kwargs not in ctx.callee_arg_names:
+        return None
+    index = ctx.callee_arg_names.index(arguments.kwargs)
+    keyword = arguments.packed_keywords[0]
+    for arg, typ, name in zip(ctx.args[index], ctx.arg_types[index], ctx.arg_names[index], strict=True):
+        if name == keyword:
+            return arg, typ, keyword
+    return None
+
+
+def _refused_by_declaration(
+    ctx: FunctionContext | MethodContext, spec: SchedulerSpec, parameter: str, value: Type
+) -> bool:
+    """Whether the scheduler method's declared ``parameter`` refuses ``value`` (mypy reports it itself)."""
+    receiver = ctx.type if isinstance(ctx, MethodContext) else None
+    if not isinstance(receiver, Instance):
+        return False
+    declared = get_proper_type(find_member(spec.member, receiver, receiver))
+    if not isinstance(declared, CallableType) or parameter not in declared.arg_names:
+        return False
+    return not is_subtype(value, declared.arg_types[declared.arg_names.index(parameter)])
 
 
 def _check_reserved_keywords(
@@ -169,7 +227,7 @@ def _check_never_awaited(
             text = errorcodes.not_async(spec.name, name, type_text)
             api.fail(text, task.target, code=errorcodes.TASK_NOT_ASYNC)
         return False
-    if not is_awaitable(signature.ret_type):
+    if spec.coroutines is Coroutines.RESULT_AWAITED or not is_awaitable(signature.ret_type):
         return False
     if spec.coroutines is Coroutines.DROPPED:
         message = errorcodes.never_awaited_by
@@ -208,6 +266,172 @@ def _without_partial_bound_keywords(
             api.fail(errorcodes.bound_by_partial(name, spec.name, keyword), arg, code=CALL_ARG)
         else:
             kept.append(i)
+    return _kept(task, kept)
+
+
+def _may_be_name(api: TypeChecker, typ: Type) -> bool:
+    """Whether a target may be a string: the import path of a function, resolved by the worker."""
+    proper = get_proper_type(typ)
+    items = proper.items if isinstance(proper, UnionType) else [proper]
+    text = api.named_type("builtins.str")
+    return any(is_subtype(item, text) for item in items)
+
+
+def _without_options(
+    api: TypeChecker,
+    ctx: FunctionContext | MethodContext,
+    task: TaskCall,
+    target: Callee,
+    spec: SchedulerSpec,
+    name: str,
+) -> TaskCall:
+    """The task's call without the keywords the scheduler takes out of ``**kwargs`` as its own options.
+
+    An option that the task also takes by name is reported and left in, for its type to be checked:
+    the scheduler takes it, and the task never receives it.
+    """
+    arguments = spec.arguments
+    if not isinstance(arguments, Variadic) or not arguments.options or switched_to_packed(ctx, arguments):
+        return task
+    kept: list[int] = []
+    for i, (arg, kind, keyword) in enumerate(zip(task.args, task.kinds, task.names, strict=True)):
+        if kind != ARG_NAMED or keyword not in arguments.options:
+            kept.append(i)
+        elif _takes_keyword(target.signature, keyword):
+            message = errorcodes.option_keyword(spec.name, keyword, name, spec.keyword_safe_alternative)
+            api.fail(message, arg, code=errorcodes.TASK_RESERVED_KEYWORD)
+            kept.append(i)
+    return _kept(task, kept)
+
+
+def _takes_keyword(signature: ProperType, keyword: str) -> bool:
+    """Whether a target has a parameter named ``keyword`` (its ``**kwargs`` does not count)."""
+    if isinstance(signature, CallableType):
+        return any(
+            name == keyword and not kind.is_star()
+            for name, kind in zip(signature.arg_names, signature.arg_kinds, strict=True)
+        )
+    if isinstance(signature, Overloaded):
+        return any(_takes_keyword(item, keyword) for item in signature.items)
+    if isinstance(signature, UnionType):
+        return any(_takes_keyword(get_proper_type(item), keyword) for item in signature.items)
+    return False
+
+
+def _report_dropped_by_packed(
+    api: TypeChecker, ctx: FunctionContext | MethodContext, spec: SchedulerSpec, name: str
+) -> bool:
+    """Report task arguments a scheduler drops because its packed keywords carry the task's arguments.
+
+    Returns whether any was reported.
+    """
+    arguments = spec.arguments
+    if not isinstance(arguments, Variadic) or not switched_to_packed(ctx, arguments):
+        return False
+    packed = arguments.packed_keywords
+    assert packed is not None
+    seen: set[int] = set()
+    reported = False
+    for parameter in (arguments.args, arguments.kwargs):
+        if parameter is None or parameter not in ctx.callee_arg_names:
+            continue
+        index = ctx.callee_arg_names.index(parameter)
+        for arg, kind, keyword in zip(
+            ctx.args[index], ctx.arg_kinds[index], ctx.arg_names[index], strict=True
+        ):
+            if id(arg) in seen or kind == ARG_STAR2:
+                continue
+            seen.add(id(arg))
+            if kind == ARG_NAMED and (
+                keyword in packed or keyword in arguments.options or keyword in spec.reserved_keywords
+            ):
+                continue
+            message = errorcodes.dropped_by_packed(spec.name, name, keyword, packed)
+            api.fail(message, arg, code=CALL_ARG)
+            reported = True
+    return reported
+
+
+def _completed_later(task: TaskCall, callee: ProperType) -> tuple[TaskCall, ProperType]:
+    """A partial call as it can be checked: nothing is missing yet, and positional arguments may shift.
+
+    Arguments put before the given ones later (a chain's previous result) move them to later
+    parameters: their types are checked only when no positional parameter is left for one.
+    """
+    callee = _all_optional(callee)
+    if _nothing_before(task, callee):
+        return task, callee
+    unknown = AnyType(TypeOfAny.special_form)
+    args: list[Expression] = [
+        TempNode(unknown, context=arg) if kind in (ARG_POS, ARG_STAR) else arg
+        for arg, kind in zip(task.args, task.kinds, strict=True)
+    ]
+    return task._replace(args=args), callee
+
+
+def _all_optional(signature: ProperType) -> ProperType:
+    """The same signature(s) with every parameter optional."""
+    if isinstance(signature, CallableType):
+        return _optional_parameters(signature)
+    if isinstance(signature, Overloaded):
+        return Overloaded([_optional_parameters(item) for item in signature.items])
+    if isinstance(signature, UnionType):
+        return UnionType.make_union([_all_optional(get_proper_type(item)) for item in signature.items])
+    return signature
+
+
+def _optional_parameters(signature: CallableType) -> CallableType:
+    optional = {ARG_POS: ARG_OPT, ARG_NAMED: ARG_NAMED_OPT}
+    return signature.copy_modified(arg_kinds=[optional.get(kind, kind) for kind in signature.arg_kinds])
+
+
+def _nothing_before(task: TaskCall, signature: ProperType) -> bool:
+    """Whether no positional argument can be put before the given ones without too many of them.
+
+    True when the given positional arguments fill every positional parameter up to the first one
+    given by keyword (or all of them), so that the types can be checked where they stand.
+    """
+    if not isinstance(signature, CallableType) or ARG_STAR in signature.arg_kinds or ARG_STAR in task.kinds:
+        return False
+    keywords = {name for name, kind in zip(task.names, task.kinds, strict=True) if kind == ARG_NAMED}
+    free = 0
+    for name, kind in zip(signature.arg_names, signature.arg_kinds, strict=True):
+        if not kind.is_positional() or name in keywords:
+            break
+        free += 1
+    return task.kinds.count(ARG_POS) == free
+
+
+def _check_result_callbacks(
+    api: TypeChecker, ctx: FunctionContext | MethodContext, spec: SchedulerSpec, result: Type, name: str
+) -> None:
+    """Check that each callback called with the task's return value can take it."""
+    for parameter in spec.result_callbacks:
+        group = single_actual(ctx, parameter.index_in(ctx.callee_arg_names))
+        if group is None:
+            continue
+        expr = ctx.args[group][0]
+        if isinstance(expr, LambdaExpr):
+            # Its parameter types were inferred from the scheduler's signature, not from the task.
+            continue
+        callback = resolve(remove_optional(ctx.arg_types[group][0]), api, expr)
+        if not isinstance(callback, Callee):
+            continue
+        with api.msg.filter_errors() as watcher:
+            api.expr_checker.check_call(callback.signature, [TempNode(result, context=expr)], [ARG_POS], expr)
+        if watcher.has_new_errors():
+            message = errorcodes.result_callback(
+                spec.name,
+                parameter.name or f"argument {parameter.position}",
+                render(expr),
+                name,
+                format_type(result, api.options),
+            )
+            api.fail(message, expr, code=ARG_TYPE)
+
+
+def _kept(task: TaskCall, kept: list[int]) -> TaskCall:
+    """The task's call with only the arguments at the ``kept`` indices."""
     return TaskCall(
         task.target,
         task.target_type,
@@ -217,14 +441,17 @@ def _without_partial_bound_keywords(
     )
 
 
-def _check_arguments(api: TypeChecker, task: TaskCall, callee: Type, context: Context) -> None:
-    """Check the task's arguments with mypy's own call checking, the callee named after task and scheduler."""
+def _check_arguments(api: TypeChecker, task: TaskCall, callee: Type, context: Context) -> Type:
+    """Check the task's arguments with mypy's own call checking, the callee named after task and scheduler.
+
+    Returns what the task returns on these arguments.
+    """
     call = CallExpr(task.target, task.args, task.kinds, task.names)
     call.set_line(context)
     checker = api.expr_checker
     checker.type_context.append(None)
     try:
-        checker.check_call(callee, task.args, task.kinds, call, arg_names=task.names)
+        return checker.check_call(callee, task.args, task.kinds, call, arg_names=task.names)[0]
     finally:
         checker.type_context.pop()
 

@@ -127,3 +127,29 @@ def fastapi_injection(parameter: str, route: str) -> str:
         f'Parameter "{parameter}" of route "{route}" is annotated with bgtyped.BackgroundTasks, '
         "but FastAPI injects its own BackgroundTasks there; annotate it with bgtyped.fastapi.Tasks"
     )
+
+
+def option_keyword(scheduler: str, keyword: str, task: str, alternative: str | None) -> str:
+    message = (
+        f'Keyword "{keyword}" is an option of "{scheduler}", which takes it for itself: {quoted(task)} never '
+        "receives it"
+    )
+    if alternative is None:
+        return message
+    return f"{message}; {alternative} passes it to the task"
+
+
+def dropped_by_packed(scheduler: str, task: str, keyword: str | None, packed: tuple[str, str]) -> str:
+    what = "Positional argument" if keyword is None else f'Argument "{keyword}"'
+    slot = packed[0] if keyword is None else packed[1]
+    return (
+        f'{what} to {quoted(task)} scheduled by "{scheduler}" is dropped: with {packed[0]}= or {packed[1]}= '
+        f'given, "{scheduler}" passes the task only those; put it in {slot}='
+    )
+
+
+def result_callback(scheduler: str, parameter: str, callback: str | None, task: str, result: str) -> str:
+    given = "The callback" if callback is None else f'Callback "{callback}"'
+    return (
+        f'{given} given as "{parameter}" to "{scheduler}" cannot take {result}, which {quoted(task)} returns'
+    )

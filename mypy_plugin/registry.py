@@ -28,6 +28,9 @@ class Param:
     position: int | None = None
     # Whether None may stand in the place of a target: ``Thread(target=None)`` runs nothing, by design.
     accepts_none: bool = False
+    # Whether a string may stand in the place of a target: the import path of the function, resolved by
+    # the worker (RQ's ``enqueue("app.tasks.send")``). It is not checked.
+    accepts_name: bool = False
 
     def index_in(self, names: Sequence[str | None]) -> int | None:
         if self.name is not None and self.name in names:
@@ -44,10 +47,18 @@ class Receiver:
 
 @dataclass(frozen=True)
 class Variadic:
-    """The task's arguments are the scheduler's own ``*args`` and ``**kwargs`` (named here)."""
+    """The task's arguments are the scheduler's own ``*args`` and ``**kwargs`` (named here).
+
+    ``options`` are keywords the scheduler takes out of ``**kwargs`` as its own (RQ's ``job_timeout``,
+    ``description``): they never reach the task. ``packed_keywords`` name two keywords (a tuple and a
+    dict) that, when either is given, carry the task's arguments instead; the scheduler then drops every
+    other task argument (RQ's ``enqueue(f, args=(1,), kwargs={"x": 2})``).
+    """
 
     args: str = "args"
     kwargs: str | None = "kwargs"
+    options: frozenset[str] = frozenset()
+    packed_keywords: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -67,6 +78,9 @@ class Coroutines(Enum):
     DROPPED = "dropped"
     # Required: the target must return a coroutine, or the scheduler raises (a task group's start_soon).
     REQUIRED = "required"
+    # Awaited whatever returned it: the scheduler awaits any coroutine the call returns, from a sync
+    # ``def`` too (RQ runs ``asyncio.run`` on it).
+    RESULT_AWAITED = "result-awaited"
 
 
 @dataclass(frozen=True)
@@ -80,7 +94,14 @@ class SchedulerSpec:
     (``BackgroundTasks(tasks)`` takes tasks, not a function).
     ``coroutines`` says what becomes of the coroutine of an ``async def`` target (`Coroutines`).
     ``reserved_keywords`` fail at run time as task keywords; ``keyword_safe_alternative`` names a
-    scheduler that takes them, for the message.
+    scheduler that takes them, for the message (and, for a keyword the scheduler takes as an option,
+    the scheduler through which the task receives it).
+    ``result_callbacks`` are the scheduler's parameters taking a function called with the task's return
+    value (``Pool.apply_async(callback=)``).
+    ``completed_later`` marks a call that gives only part of the task's arguments, completed later by
+    positional arguments put before them (Celery's ``task.s(...)``, whose chain passes the previous
+    result first): missing arguments are not reported, nor positional types, unless no positional
+    parameter is left for an argument to come before them.
     """
 
     owner: str
@@ -93,6 +114,8 @@ class SchedulerSpec:
     coroutines: Coroutines = Coroutines.AWAITED
     schedules: bool = True
     is_method: bool = True
+    result_callbacks: tuple[Param, ...] = ()
+    completed_later: bool = False
 
     @property
     def fullname(self) -> str:
@@ -150,6 +173,34 @@ BACKGROUND_TASKS: Final[tuple[SchedulerSpec, ...]] = (
 
 _THREAD_ARGUMENTS: Final = Packed(Param("args", 3), Param("kwargs", 4))
 _LOOP: Final = "asyncio.events.AbstractEventLoop"
+_CELERY_TASK: Final = "celery.app.task.Task"
+_POOL: Final = "multiprocessing.pool.Pool"
+_POOL_ARGUMENTS: Final = Packed(Param("args", 1), Param("kwds", 2))
+_RQ_QUEUE: Final = "rq.queue.Queue"
+# The keywords ``Queue.parse_args`` (RQ 3.0) takes out of ``enqueue``'s ``**kwargs`` as RQ's own.
+_RQ_OPTIONS: Final = frozenset(
+    {
+        "job_timeout",
+        "description",
+        "result_ttl",
+        "ttl",
+        "failure_ttl",
+        "depends_on",
+        "job_id",
+        "at_front",
+        "meta",
+        "retry",
+        "repeat",
+        "on_success",
+        "on_failure",
+        "on_stopped",
+        "rate_limit",
+        "webhooks",
+        "pipeline",
+        "unique",
+    }
+)
+_RQ_ENQUEUE_ARGUMENTS: Final = Variadic(options=_RQ_OPTIONS, packed_keywords=("args", "kwargs"))
 
 # Everywhere else a function and its arguments are handed over to be called later: threads, processes,
 # executors, event loop callbacks, task groups and task queues. Entries of libraries that are not
@@ -251,14 +302,14 @@ DEFERRED_CALLS: Final[tuple[SchedulerSpec, ...]] = (
     ),
     # Task queues: the receiver is the task (``send_email.delay(...)``).
     SchedulerSpec(
-        owner="celery.app.task.Task",
+        owner=_CELERY_TASK,
         member="delay",
         name="delay",
         target=Receiver(),
         coroutines=Coroutines.DROPPED,
     ),
     SchedulerSpec(
-        owner="celery.app.task.Task",
+        owner=_CELERY_TASK,
         member="apply_async",
         name="apply_async",
         target=Receiver(),
@@ -272,6 +323,94 @@ DEFERRED_CALLS: Final[tuple[SchedulerSpec, ...]] = (
         name="send_with_options",
         target=Receiver(),
         arguments=Packed(Param("args"), Param("kwargs")),
+    ),
+    # Celery's signatures: ``si`` is complete and immutable; ``s`` and ``signature`` (``subtask``) are
+    # partial, completed by a chain's previous result.
+    SchedulerSpec(
+        owner=_CELERY_TASK, member="si", name="si", target=Receiver(), coroutines=Coroutines.DROPPED
+    ),
+    SchedulerSpec(
+        owner=_CELERY_TASK,
+        member="s",
+        name="s",
+        target=Receiver(),
+        coroutines=Coroutines.DROPPED,
+        completed_later=True,
+    ),
+    *(
+        SchedulerSpec(
+            owner=_CELERY_TASK,
+            member=member,
+            name=member,
+            target=Receiver(),
+            arguments=Packed(Param("args", 0), Param("kwargs", 1)),
+            coroutines=Coroutines.DROPPED,
+            completed_later=True,
+        )
+        for member in ("signature", "subtask")
+    ),
+    # RQ (3.0): ``enqueue`` and its scheduled forms take RQ's options out of ``**kwargs``, and switch to
+    # ``args=``/``kwargs=`` when either is given; ``enqueue_call`` takes the options as parameters.
+    *(
+        SchedulerSpec(
+            owner=_RQ_QUEUE,
+            member=member,
+            name=member,
+            target=Param(target, position, accepts_name=True),
+            arguments=_RQ_ENQUEUE_ARGUMENTS,
+            # Parameters of the method and of the ``parse_args`` it hands ``**kwargs`` to.
+            reserved_keywords=frozenset({"self", "cls", "f", *extra_reserved}),
+            keyword_safe_alternative=alternative,
+            coroutines=Coroutines.RESULT_AWAITED,
+        )
+        for member, target, position, extra_reserved, alternative in (
+            ("enqueue", "f", 0, (), "enqueue_call(func, kwargs={...})"),
+            ("enqueue_in", "func", 1, ("datetime",), "enqueue_in(delta, func, kwargs={...})"),
+            ("enqueue_at", "f", 1, (), "enqueue_at(when, func, kwargs={...})"),
+        )
+    ),
+    SchedulerSpec(
+        owner=_RQ_QUEUE,
+        member="enqueue_call",
+        name="enqueue_call",
+        target=Param("func", 0, accepts_name=True),
+        arguments=Packed(Param("args", 1), Param("kwargs", 2)),
+        coroutines=Coroutines.RESULT_AWAITED,
+    ),
+    # multiprocessing pools (ThreadPool too): the callback receives the task's return value.
+    SchedulerSpec(
+        owner=_POOL,
+        member="apply",
+        name="apply",
+        arguments=_POOL_ARGUMENTS,
+        coroutines=Coroutines.DROPPED,
+    ),
+    SchedulerSpec(
+        owner=_POOL,
+        member="apply_async",
+        name="apply_async",
+        arguments=_POOL_ARGUMENTS,
+        coroutines=Coroutines.DROPPED,
+        result_callbacks=(Param("callback", 3),),
+    ),
+    *(
+        SchedulerSpec(
+            owner="sched.scheduler",
+            member=member,
+            name=member,
+            target=Param("action", 2),
+            arguments=Packed(Param("argument", 3), Param("kwargs", 4)),
+            coroutines=Coroutines.DROPPED,
+        )
+        for member in ("enter", "enterabs")
+    ),
+    SchedulerSpec(
+        owner="trio._core._run.Nursery",
+        member="start_soon",
+        name="start_soon",
+        target=Param("async_fn", 0),
+        arguments=Variadic(kwargs=None),
+        coroutines=Coroutines.REQUIRED,
     ),
 )
 

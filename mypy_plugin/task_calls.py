@@ -53,6 +53,8 @@ def task_call(ctx: FunctionContext | MethodContext, spec: SchedulerSpec) -> Task
     arguments = spec.arguments
     if isinstance(arguments, Variadic):
         task = _variadic_arguments(ctx, arguments, call)
+        if task is not None and switched_to_packed(ctx, arguments):
+            task = _switched_arguments(ctx, arguments, task)
     else:
         task = _packed_arguments(ctx, arguments)
     if task is None:
@@ -168,3 +170,55 @@ def _keyword_items(expr: Expression) -> list[tuple[Expression, ArgKind, str | No
             for key, value in expr.items
         ]
     return [(expr, ARG_STAR2, None)]
+
+
+def switched_to_packed(ctx: FunctionContext | MethodContext, arguments: Variadic) -> bool:
+    """Whether the call gives the task's arguments packed, in one of ``arguments.packed_keywords``."""
+    if arguments.packed_keywords is None or arguments.kwargs not in ctx.callee_arg_names:
+        return False
+    index = ctx.callee_arg_names.index(arguments.kwargs)
+    return any(name in arguments.packed_keywords for name in ctx.arg_names[index])
+
+
+def _switched_arguments(
+    ctx: FunctionContext | MethodContext, arguments: Variadic, variadic: Arguments
+) -> Arguments | None:
+    """The task's arguments from the packed keywords of a variadic scheduler (``enqueue(f, args=(1,))``).
+
+    The scheduler drops every other task argument; a ``**value`` may hold the packed keywords too, so
+    a call with one is left alone.
+    """
+    assert arguments.packed_keywords is not None
+    values, kinds, names = variadic
+    if ARG_STAR2 in kinds:
+        return None
+    found = {
+        id(arg): typ
+        for group_args, group_types in zip(ctx.args, ctx.arg_types, strict=True)
+        for arg, typ in zip(group_args, group_types, strict=True)
+    }
+    given = {name: value for value, kind, name in zip(values, kinds, names, strict=True) if kind == ARG_NAMED}
+    any_type = AnyType(TypeOfAny.implementation_artifact)
+    containers = (
+        ctx.api.named_generic_type("typing.Iterable", [any_type]),
+        ctx.api.named_generic_type(
+            "typing.Mapping", [ctx.api.named_generic_type("builtins.str", []), any_type]
+        ),
+    )
+    task: Arguments = ([], [], [])
+    for keyword, unpack, container in zip(
+        arguments.packed_keywords, (_positional_items, _keyword_items), containers, strict=True
+    ):
+        expr = given.get(keyword)
+        if expr is None or id(expr) not in found:
+            continue
+        value_type = get_proper_type(found[id(expr)])
+        if isinstance(value_type, NoneType):
+            continue
+        if not is_subtype(value_type, container):
+            return None
+        for item, kind, name in unpack(expr):
+            task[0].append(item)
+            task[1].append(kind)
+            task[2].append(name)
+    return task

@@ -11,6 +11,10 @@ stops mypy with a message naming the file, the section and the keys it knows, in
     args = "*args"                  # "*name" / "**name": variadic; a name or position: a tuple and a dict
     kwargs = "**kwargs"
 
+and, where the scheduler needs them: ``coroutines``, ``reserved_keywords``, ``accepts_none``,
+``accepts_name``, ``options`` and ``packed_keywords`` (variadic keywords only), ``result_callbacks``,
+``completed_later`` (the fields of `SchedulerSpec`, `Param` and `Variadic`).
+
 and in an ini file, one scheduler a line::
 
     [mypy.plugins.bgtyped]
@@ -37,8 +41,11 @@ KNOWN_KEYS: Final[frozenset[str]] = frozenset({"schedulers"})
 
 # The keys of one scheduler entry. Exactly one of the first three names the scheduling callable.
 KINDS: Final = ("function", "method", "constructor")
+# Settings whose value is a list (comma-separated in an ini file), and those that are true or false.
+LIST_KEYS: Final = ("reserved_keywords", "options", "packed_keywords", "result_callbacks")
+BOOL_KEYS: Final = ("accepts_none", "accepts_name", "completed_later")
 ENTRY_KEYS: Final[frozenset[str]] = frozenset(
-    {*KINDS, "name", "target", "args", "kwargs", "coroutines", "reserved_keywords", "accepts_none"}
+    {*KINDS, "name", "target", "args", "kwargs", "coroutines", *LIST_KEYS, *BOOL_KEYS}
 )
 RECEIVER: Final = "self"
 
@@ -63,17 +70,23 @@ class BgtypedConfig:
 
 def _spec_data(spec: SchedulerSpec) -> dict[str, object]:
     """A scheduler entry as plain data in a stable order (mypy compares it between runs)."""
-    data: dict[str, object] = {}
-    for field in fields(spec):
-        value = getattr(spec, field.name)
-        if isinstance(value, frozenset):
-            value = sorted(value)
-        elif isinstance(value, Coroutines):
-            value = value.value
-        elif is_dataclass(value):
-            value = [type(value).__name__, repr(value)]
-        data[field.name] = value
-    return data
+    return {field.name: _plain(getattr(spec, field.name)) for field in fields(spec)}
+
+
+def _plain(value: object) -> object:
+    """A setting's value as JSON data that is the same in every process (sets sorted, not hash-ordered)."""
+    if isinstance(value, frozenset):
+        return sorted(value)
+    if isinstance(value, tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, Coroutines):
+        return value.value
+    if is_dataclass(value) and not isinstance(value, type):
+        return [
+            type(value).__name__,
+            {field.name: _plain(getattr(value, field.name)) for field in fields(value)},
+        ]
+    return value
 
 
 def load_config(config_file: str | None) -> BgtypedConfig:
@@ -127,21 +140,26 @@ def _ini_entry(line: str, where: str) -> dict[str, object]:
         key, sep, value = pair.partition("=")
         if not sep:
             _fail(f"scheduler {line.strip()!r} in {where}: write each setting as key=value, got {pair!r}")
-        if key == "reserved_keywords":
-            entry[key] = [word for word in value.split(",") if word]
-        elif key == "accepts_none":
-            entry[key] = _ini_bool(value, line, where)
+        if key in LIST_KEYS:
+            entry[key] = [_ini_item(word) for word in value.split(",") if word]
+        elif key in BOOL_KEYS:
+            entry[key] = _ini_bool(key, value, line, where)
         else:
             entry[key] = value
     return entry
 
 
-def _ini_bool(value: str, line: str, where: str) -> bool:
+def _ini_item(word: str) -> str | int:
+    """A list item of an ini line: digits give a position (``result_callbacks=3``)."""
+    return int(word) if word.isdigit() else word
+
+
+def _ini_bool(key: str, value: str, line: str, where: str) -> bool:
     if value.lower() in ("true", "yes", "1"):
         return True
     if value.lower() in ("false", "no", "0"):
         return False
-    _fail(f"scheduler {line.strip()!r} in {where}: accepts_none must be true or false, got {value!r}")
+    _fail(f"scheduler {line.strip()!r} in {where}: {key} must be true or false, got {value!r}")
 
 
 def _parse(section: Mapping[str, object], where: str) -> BgtypedConfig:
@@ -174,22 +192,57 @@ def _scheduler(entry: object, where: str) -> SchedulerSpec:
     if kind == "constructor":
         owner, member = fullname, CONSTRUCTOR
     target = _target(entry.get("target", 0), kind, label)
-    accepts_none = entry.get("accepts_none", False)
-    if not isinstance(accepts_none, bool) or (accepts_none and isinstance(target, Receiver)):
-        _fail(f"{label}: accepts_none must be true or false, for a target that is a parameter")
-    if accepts_none:
-        assert isinstance(target, Param)
-        target = Param(target.name, target.position, accepts_none=True)
+    accepts = {key: _bool(entry, key, label) for key in ("accepts_none", "accepts_name")}
+    if any(accepts.values()):
+        if not isinstance(target, Param):
+            _fail(f"{label}: accepts_none and accepts_name are for a target that is a parameter")
+        target = Param(target.name, target.position, **accepts)
     return SchedulerSpec(
         owner=owner,
         member=member,
         name=_string(entry.get("name", fullname.rpartition(".")[2]), "name", label),
         target=target,
-        arguments=_arguments(entry.get("args", "*args"), entry.get("kwargs", "**kwargs"), label),
-        reserved_keywords=frozenset(_keywords(entry.get("reserved_keywords", []), label)),
+        arguments=_with_options(
+            _arguments(entry.get("args", "*args"), entry.get("kwargs", "**kwargs"), label), entry, label
+        ),
+        reserved_keywords=frozenset(
+            _keywords(entry.get("reserved_keywords", []), "reserved_keywords", label)
+        ),
         coroutines=_coroutines(entry.get("coroutines", Coroutines.AWAITED.value), label),
         is_method=kind != "function",
+        result_callbacks=_result_callbacks(entry.get("result_callbacks", []), label),
+        completed_later=_bool(entry, "completed_later", label),
     )
+
+
+def _bool(entry: Mapping[str, object], key: str, label: str) -> bool:
+    value = entry.get(key, False)
+    if not isinstance(value, bool):
+        _fail(f"{label}: {key} must be true or false, got {value!r}")
+    return value
+
+
+def _with_options(arguments: Variadic | Packed, entry: Mapping[str, object], label: str) -> Variadic | Packed:
+    """Variadic arguments with the scheduler's own ``options`` and its ``packed_keywords``."""
+    options = frozenset(_keywords(entry.get("options", []), "options", label))
+    packed = _keywords(entry.get("packed_keywords", []), "packed_keywords", label)
+    if not (options or packed):
+        return arguments
+    if not isinstance(arguments, Variadic) or arguments.kwargs is None:
+        _fail(
+            f"{label}: options and packed_keywords are keywords taken out of variadic keywords; "
+            'give kwargs = "**name"'
+        )
+    if packed and len(packed) != 2:
+        _fail(f"{label}: packed_keywords must name two keywords, the tuple's and the dict's, got {packed!r}")
+    return Variadic(arguments.args, arguments.kwargs, options, (packed[0], packed[1]) if packed else None)
+
+
+def _result_callbacks(value: object, label: str) -> tuple[Param, ...]:
+    if not isinstance(value, list):
+        _fail(f"{label}: result_callbacks must be a list of parameter names or positions, got {value!r}")
+    callbacks = [_param(item, "result_callbacks", label) for item in value]
+    return tuple(callback for callback in callbacks if callback is not None)
 
 
 _EXAMPLES: Final = {
@@ -253,10 +306,10 @@ def _string(value: object, key: str, label: str) -> str:
     return value
 
 
-def _keywords(value: object, label: str) -> list[str]:
+def _keywords(value: object, key: str, label: str) -> list[str]:
     names = value if isinstance(value, list) else [None]
     if not all(isinstance(word, str) and word.isidentifier() for word in names):
-        _fail(f"{label}: reserved_keywords must be a list of parameter names, got {value!r}")
+        _fail(f"{label}: {key} must be a list of parameter names, got {value!r}")
     return [str(word) for word in names]
 
 

@@ -135,13 +135,39 @@ def test_pyproject_without_bgtyped_table_runs(tmp_path: Path) -> None:
         (
             'function = "jobs.defer"\ncoroutines = "sometimes"',
             "bgtyped: scheduler 'jobs.defer' in [tool.bgtyped] of pyproject.toml: coroutines must be one of "
-            "'awaited', 'dropped', 'required', got 'sometimes'",
+            "'awaited', 'dropped', 'required', 'result-awaited', got 'sometimes'",
         ),
         (
             'function = "jobs.defer"\ntraget = "func"',
             "bgtyped: scheduler 'jobs.defer' in [tool.bgtyped] of pyproject.toml: unknown setting(s) traget; "
-            "known settings: accepts_none, args, constructor, coroutines, function, kwargs, method, name, "
-            "reserved_keywords, target",
+            "known settings: accepts_name, accepts_none, args, completed_later, constructor, coroutines, "
+            "function, kwargs, method, name, options, packed_keywords, reserved_keywords, result_callbacks, "
+            "target",
+        ),
+        (
+            'function = "jobs.defer"\nargs = "args"\noptions = ["timeout"]',
+            "bgtyped: scheduler 'jobs.defer' in [tool.bgtyped] of pyproject.toml: options and "
+            "packed_keywords are keywords taken out of variadic keywords; give kwargs = \"**name\"",
+        ),
+        (
+            'function = "jobs.defer"\npacked_keywords = ["args"]',
+            "bgtyped: scheduler 'jobs.defer' in [tool.bgtyped] of pyproject.toml: packed_keywords must name "
+            "two keywords, the tuple's and the dict's, got ['args']",
+        ),
+        (
+            'function = "jobs.defer"\nresult_callbacks = "callback"',
+            "bgtyped: scheduler 'jobs.defer' in [tool.bgtyped] of pyproject.toml: result_callbacks must be a "
+            "list of parameter names or positions, got 'callback'",
+        ),
+        (
+            'function = "jobs.defer"\ncompleted_later = "yes"',
+            "bgtyped: scheduler 'jobs.defer' in [tool.bgtyped] of pyproject.toml: completed_later must be "
+            "true or false, got 'yes'",
+        ),
+        (
+            'method = "jobs.Job.later"\ntarget = "self"\naccepts_name = true',
+            "bgtyped: scheduler 'jobs.Job.later' in [tool.bgtyped] of pyproject.toml: accepts_none and "
+            "accepts_name are for a target that is a parameter",
         ),
         (
             'function = "jobs.defer"\ntarget = "self"',

@@ -42,6 +42,7 @@ from mypy.types import (
     Type,
     TypedDictType,
     TypeOfAny,
+    UninhabitedType,
     UnionType,
     get_proper_type,
 )
@@ -415,11 +416,10 @@ def _check_result_callbacks(
             # Its parameter types were inferred from the scheduler's signature, not from the task.
             continue
         callback = resolve(remove_optional(ctx.arg_types[group][0]), api, expr)
-        if not isinstance(callback, Callee):
+        # One that cannot take one argument at all breaks the scheduler's own signature: mypy reports it.
+        if not isinstance(callback, Callee) or not _takes_one_argument(api, callback, expr):
             continue
-        with api.msg.filter_errors() as watcher:
-            api.expr_checker.check_call(callback.signature, [TempNode(result, context=expr)], [ARG_POS], expr)
-        if watcher.has_new_errors():
+        if not _takes_one_argument(api, callback, expr, result):
             message = errorcodes.result_callback(
                 spec.name,
                 parameter.name or f"argument {parameter.position}",
@@ -428,6 +428,16 @@ def _check_result_callbacks(
                 format_type(result, api.options),
             )
             api.fail(message, expr, code=ARG_TYPE)
+
+
+def _takes_one_argument(
+    api: TypeChecker, callback: Callee, expr: Expression, value: Type | None = None
+) -> bool:
+    """Whether ``callback`` can be called with one argument of type ``value`` (of any type if None)."""
+    argument = TempNode(UninhabitedType() if value is None else value, context=expr)
+    with api.msg.filter_errors() as watcher:
+        api.expr_checker.check_call(callback.signature, [argument], [ARG_POS], expr)
+    return not watcher.has_new_errors()
 
 
 def _kept(task: TaskCall, kept: list[int]) -> TaskCall:

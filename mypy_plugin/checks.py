@@ -60,6 +60,7 @@ from .callables import (
     with_name,
 )
 from .registry import Coroutines, Packed, Param, Receiver, SchedulerSpec, Variadic
+from .signatures import TASK_KEYWORDS
 from .task_calls import TaskCall, single_actual, switched_to_packed, task_call
 
 COROUTINE: Final = "typing.Coroutine"
@@ -103,6 +104,7 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
     task = _without_partial_bound_keywords(api, task, target, spec, name)
     task = _without_options(api, ctx, task, target, spec, name)
     dropped = _report_dropped_by_packed(api, ctx, spec, name)
+    _report_keywords_not_passed(api, ctx, spec, task, name)
     callee = with_name(
         target.signature, spec.name, fallback=_expression_name(task.target), forced=forced_name
     )
@@ -351,6 +353,19 @@ def _report_dropped_by_packed(
             api.fail(message, arg, code=CALL_ARG)
             reported = True
     return reported
+
+
+def _report_keywords_not_passed(
+    api: TypeChecker, ctx: FunctionContext | MethodContext, spec: SchedulerSpec, task: TaskCall, name: str
+) -> None:
+    """Report task keywords given to a scheduler that passes the task only positional arguments."""
+    if TASK_KEYWORDS not in ctx.callee_arg_names:
+        return
+    index = ctx.callee_arg_names.index(TASK_KEYWORDS)
+    for arg, kind, keyword in zip(ctx.args[index], ctx.arg_kinds[index], ctx.arg_names[index], strict=True):
+        if kind == ARG_NAMED and keyword is not None:
+            fix = errorcodes.keyword_fix(render(task.target), keyword, render(arg))
+            api.fail(errorcodes.keyword_not_passed(spec.name, name, keyword, fix), arg, code=CALL_ARG)
 
 
 def _completed_later(task: TaskCall, callee: ProperType) -> tuple[TaskCall, ProperType]:

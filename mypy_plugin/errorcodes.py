@@ -153,3 +153,14 @@ def result_callback(scheduler: str, parameter: str, callback: str | None, task: 
     return (
         f'{given} given as "{parameter}" to "{scheduler}" cannot take {result}, which {quoted(task)} returns'
     )
+
+
+def keyword_not_passed(scheduler: str, task: str, keyword: str, fix: str) -> str:
+    return (
+        f'Argument "{keyword}" to {quoted(task)} scheduled by "{scheduler}" is a keyword, but "{scheduler}" '
+        f"passes the task positional arguments only and raises TypeError; bind it first: {fix}"
+    )
+
+
+def keyword_fix(target: str | None, keyword: str, value: str | None) -> str:
+    return f"functools.partial({target or 'func'}, {keyword}={value or '...'})"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 from mypy.checker import TypeChecker
 from mypy.erasetype import erase_typevars
 from mypy.lookup import lookup_fully_qualified
@@ -32,6 +34,9 @@ from mypy.types import (
 )
 
 from .registry import Receiver, SchedulerSpec, Variadic
+
+# The parameter added to a scheduler that passes only positional arguments, to collect task keywords.
+TASK_KEYWORDS: Final = "__bgtyped_task_keywords"
 
 
 def scheduler_signature(signature: CallableType, spec: SchedulerSpec, call: Context) -> CallableType:
@@ -73,11 +78,18 @@ def scheduler_signature(signature: CallableType, spec: SchedulerSpec, call: Cont
     # Only a target with a known position can be found again once its name is gone.
     if variadic and spec.target.position is not None and _given_positionally(call, index):
         arg_names[index] = None
+    arg_kinds = list(signature.arg_kinds)
+    if variadic and arguments.kwargs is None and ARG_STAR2 not in arg_kinds:
+        # Task keywords the scheduler does not pass on are reported by the plugin, naming the task.
+        arg_types.append(any_type)
+        arg_kinds.append(ARG_STAR2)
+        arg_names.append(TASK_KEYWORDS)
     still_inferred = {tv.id for typ in arg_types for tv in get_all_type_vars(typ)}
     variables = [tv for tv in signature.variables if tv.id in still_inferred]
     erased = [tv.id for tv in signature.variables if tv.id not in still_inferred]
     return signature.copy_modified(
         arg_types=arg_types,
+        arg_kinds=arg_kinds,
         arg_names=arg_names,
         variables=variables,
         ret_type=erase_typevars(signature.ret_type, erased),

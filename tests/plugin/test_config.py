@@ -145,7 +145,7 @@ def test_pyproject_without_bgtyped_table_runs(tmp_path: Path) -> None:
             "target",
         ),
         (
-            'function = "jobs.defer"\nargs = "args"\noptions = ["timeout"]',
+            'function = "jobs.defer"\nargs = "args"\nkwargs = "kwargs"\noptions = ["timeout"]',
             "bgtyped: scheduler 'jobs.defer' in [tool.bgtyped] of pyproject.toml: options and "
             "packed_keywords are keywords taken out of variadic keywords; give kwargs = \"**name\"",
         ),

@@ -50,7 +50,7 @@ class BgtypedPlugin(Plugin):
     # decides whether the call schedules anything (no lookup on the many calls that do not).
     def get_method_signature_hook(self, fullname: str) -> Callable[[MethodSigContext], FunctionLike] | None:
         member = fullname.rpartition(".")[2]
-        if member not in self._registry.by_member:
+        if not self._registry.may_schedule(member, self._modules):
             return None
         return partial(_method_signature, self._registry, member)
 
@@ -61,7 +61,7 @@ class BgtypedPlugin(Plugin):
             info = self._type_info(owner)
             if info is not None and routes.is_route_class(info):
                 return partial(routes.check_route_registration, member)
-        if member not in self._registry.by_member:
+        if not self._registry.may_schedule(member, self._modules):
             return None
         return partial(_check_method_call, self._registry, member)
 

@@ -342,7 +342,8 @@ def _report_dropped_by_packed(
         for arg, kind, keyword in zip(
             ctx.args[index], ctx.arg_kinds[index], ctx.arg_names[index], strict=True
         ):
-            if id(arg) in seen or kind == ARG_STAR2:
+            # A ``*value`` or ``**value`` may be empty: nothing would be dropped.
+            if id(arg) in seen or kind in (ARG_STAR, ARG_STAR2):
                 continue
             seen.add(id(arg))
             if kind == ARG_NAMED and (

@@ -84,9 +84,16 @@ def scheduler_signature(signature: CallableType, spec: SchedulerSpec, call: Cont
         arg_types.append(any_type)
         arg_kinds.append(ARG_STAR2)
         arg_names.append(TASK_KEYWORDS)
-    still_inferred = {tv.id for typ in arg_types for tv in get_all_type_vars(typ)}
+    # A callback of the task's result takes what the target returns: it does not determine it either.
+    callbacks = {
+        position for param in spec.result_callbacks if (position := param.index_in(arg_names)) is not None
+    }
+    still_inferred = {
+        tv.id for i, typ in enumerate(arg_types) if i not in callbacks for tv in get_all_type_vars(typ)
+    }
     variables = [tv for tv in signature.variables if tv.id in still_inferred]
     erased = [tv.id for tv in signature.variables if tv.id not in still_inferred]
+    arg_types = [erase_typevars(typ, erased) if i in callbacks else typ for i, typ in enumerate(arg_types)]
     return signature.copy_modified(
         arg_types=arg_types,
         arg_kinds=arg_kinds,

@@ -26,7 +26,7 @@ from .callables import PARTIAL
 from .config import BgtypedConfig, load_config
 from .registry import BUILTIN_SCHEDULERS, CONSTRUCTOR, Registry, SchedulerSpec
 
-__version__: Final = "0.2.0"
+__version__: Final = "0.3.0"
 
 
 class BgtypedPlugin(Plugin):

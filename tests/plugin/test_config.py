@@ -147,7 +147,7 @@ def test_pyproject_without_bgtyped_table_runs(tmp_path: Path) -> None:
         (
             'function = "jobs.defer"\nargs = "args"\nkwargs = "kwargs"\noptions = ["timeout"]',
             "bgtyped: scheduler 'jobs.defer' in [tool.bgtyped] of pyproject.toml: options and "
-            "packed_keywords are keywords taken out of variadic keywords; give kwargs = \"**name\"",
+            'packed_keywords are keywords taken out of variadic keywords; give kwargs = "**name"',
         ),
         (
             'function = "jobs.defer"\npacked_keywords = ["args"]',

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Final, NamedTuple
 
 from mypy.checker import TypeChecker
-from mypy.nodes import Context, FuncDef, MypyFile
+from mypy.nodes import FUNC_NO_INFO, NOT_ABSTRACT, Context, FuncDef, MypyFile
 from mypy.subtypes import find_member
 from mypy.types import (
+    AnyType,
     CallableType,
     FunctionLike,
     Instance,
@@ -20,6 +21,7 @@ from mypy.types import (
     TypedDictType,
     TypeType,
     TypeVarType,
+    UninhabitedType,
     UnionType,
     get_proper_type,
 )
@@ -27,6 +29,7 @@ from mypy.types import (
 from . import errorcodes
 
 AWAITABLE: Final = "typing.Awaitable"
+COROUTINE: Final = "typing.Coroutine"
 PARTIAL: Final = "functools.partial"
 # Extra attributes of a partial's type: mypy's record of what it still accepts, and bgtyped's records of
 # the function it wraps and (a marker) whether that function is a plain sync ``def`` of source code.
@@ -144,9 +147,10 @@ def _extra_callable(instance: Instance, name: str) -> CallableType | None:
 
 
 def is_plain_sync_def(signature: CallableType, chk: TypeChecker) -> bool:
-    """A class, or a ``def`` in source code that no decorator may have made async.
+    """A class, or a concrete ``def`` in source code that no decorator may have made async.
 
-    A stub's ``def f() -> Coroutine[...]`` may stand for an ``async def``: only source code tells.
+    A stub's ``def f() -> Coroutine[...]`` may stand for an ``async def``: only source code tells. So may a
+    Protocol member or an abstract method: what runs is an implementation, which may be an ``async def``.
     """
     if signature.is_type_obj():
         return True
@@ -154,6 +158,10 @@ def is_plain_sync_def(signature: CallableType, chk: TypeChecker) -> bool:
     if not isinstance(definition, FuncDef) or definition.is_coroutine:
         return False
     if definition.is_decorated and not (definition.is_static or definition.is_class):
+        return False
+    if definition.abstract_status != NOT_ABSTRACT or (
+        definition.info is not FUNC_NO_INFO and definition.info.is_protocol
+    ):
         return False
     module = _defining_module(definition.fullname, chk)
     return module is not None and not module.is_stub
@@ -208,9 +216,27 @@ def display_name(signature: ProperType) -> str | None:
 
 
 def is_awaitable(typ: Type) -> bool:
+    """Whether a value of type ``typ`` is awaitable on every path.
+
+    A union that merely may be awaitable (``int | Awaitable[int]``, ``Any | Awaitable[Any]``) is the
+    signature of a callback that may be sync or async, which frameworks tell apart at run time.
+    """
     proper = get_proper_type(typ)
     if isinstance(proper, Instance):
         return proper.type.has_base(AWAITABLE)
     if isinstance(proper, UnionType):
-        return any(is_awaitable(item) for item in proper.items)
+        return all(is_awaitable(item) for item in proper.items)
     return False
+
+
+def may_not_be_coroutine(typ: Type) -> bool:
+    """Whether a value of type ``typ`` may, on some path, be something other than a coroutine.
+
+    ``Any``, a type variable and ``NoReturn`` say nothing; an awaitable that is not a ``Coroutine`` does.
+    """
+    proper = get_proper_type(typ)
+    if isinstance(proper, UnionType):
+        return any(may_not_be_coroutine(item) for item in proper.items)
+    if isinstance(proper, Instance):
+        return not proper.type.has_base(COROUTINE)
+    return not isinstance(proper, AnyType | TypeVarType | UninhabitedType)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from typing import Final
 
 from mypy.checker import TypeChecker
 from mypy.errorcodes import ARG_TYPE, CALL_ARG
@@ -30,11 +29,8 @@ from mypy.subtypes import is_subtype
 from mypy.types import (
     CallableType,
     Instance,
-    LiteralType,
     NoneType,
-    TupleType,
     Type,
-    TypedDictType,
     UnionType,
     get_proper_type,
 )
@@ -42,19 +38,19 @@ from mypy.types_utils import remove_optional
 
 from . import errorcodes
 from .callables import (
+    COROUTINE,
     Callee,
     NotCallable,
     Unchecked,
     display_name,
     is_awaitable,
     is_plain_sync_def,
+    may_not_be_coroutine,
     resolve,
     with_name,
 )
 from .registry import Coroutines, Packed, Param, Receiver, SchedulerSpec, Variadic
 from .task_calls import TaskCall, single_actual, task_call
-
-COROUTINE: Final = "typing.Coroutine"
 
 
 def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerSpec) -> bool:
@@ -165,7 +161,7 @@ def _check_never_awaited(
         return False
     type_text = format_type(signature.ret_type, api.options)
     if spec.coroutines is Coroutines.REQUIRED:
-        if not is_awaitable(signature.ret_type) and not _may_be_awaitable(signature.ret_type):
+        if may_not_be_coroutine(signature.ret_type):
             text = errorcodes.not_async(spec.name, name, type_text)
             api.fail(text, task.target, code=errorcodes.TASK_NOT_ASYNC)
         return False
@@ -173,22 +169,14 @@ def _check_never_awaited(
         return False
     if spec.coroutines is Coroutines.DROPPED:
         message = errorcodes.never_awaited_by
-    elif isinstance(task.target, LambdaExpr) or _wraps_sync_def(target, signature, api):
-        message = errorcodes.never_awaited
-    else:
+    elif not (isinstance(task.target, LambdaExpr) or _wraps_sync_def(target, signature, api)):
         return False
+    elif spec.awaits_sync_results:
+        message = errorcodes.awaited_in_thread
+    else:
+        message = errorcodes.never_awaited
     api.fail(message(spec.name, name, type_text), task.target, code=errorcodes.TASK_NEVER_AWAITED)
     return True
-
-
-def _may_be_awaitable(typ: Type) -> bool:
-    """Whether a value of type ``typ`` may be awaitable at run time: ``Any``, ``object``, a type variable."""
-    proper = get_proper_type(typ)
-    if isinstance(proper, UnionType):
-        return any(_may_be_awaitable(item) for item in proper.items)
-    if isinstance(proper, Instance):
-        return proper.type.fullname == "builtins.object" or proper.type.is_protocol
-    return not isinstance(proper, NoneType | LiteralType | TupleType | TypedDictType | CallableType)
 
 
 def _wraps_sync_def(target: Callee, signature: CallableType, api: TypeChecker) -> bool:

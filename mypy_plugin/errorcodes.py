@@ -127,3 +127,11 @@ def fastapi_injection(parameter: str, route: str) -> str:
         f'Parameter "{parameter}" of route "{route}" is annotated with bgtyped.BackgroundTasks, '
         "but FastAPI injects its own BackgroundTasks there; annotate it with bgtyped.fastapi.Tasks"
     )
+
+
+def awaited_in_thread(scheduler: str, task: str, type_text: str) -> str:
+    return (
+        f'{quoted(task)} scheduled by "{scheduler}" is not an async function but returns {type_text}: '
+        "bgtyped runs it in a thread, then awaits the awaitable, which costs a thread per task, and "
+        "Starlette's and FastAPI's own classes never await it; schedule the async function itself"
+    )

@@ -21,6 +21,7 @@ from mypy.nodes import (
     LambdaExpr,
     MemberExpr,
     NameExpr,
+    RefExpr,
     StrExpr,
     UnaryExpr,
 )
@@ -30,15 +31,17 @@ from mypy.types import (
     CallableType,
     Instance,
     NoneType,
+    Overloaded,
     Type,
     UnionType,
     get_proper_type,
 )
 from mypy.types_utils import remove_optional
 
-from . import errorcodes
+from . import errorcodes, signatures
 from .callables import (
     COROUTINE,
+    PARTIAL,
     Callee,
     NotCallable,
     Unchecked,
@@ -63,7 +66,7 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
     api = ctx.api
     if not isinstance(api, TypeChecker):
         return False
-    if _report_string_args(api, ctx, spec):
+    if _report_string_args(api, ctx, spec) or _report_positional_only_target(api, ctx, spec):
         return False
     task = task_call(ctx, spec)
     if task is None:
@@ -108,6 +111,46 @@ def _report_string_args(api: TypeChecker, ctx: FunctionContext | MethodContext, 
     return True
 
 
+def _report_positional_only_target(
+    api: TypeChecker, ctx: FunctionContext | MethodContext, spec: SchedulerSpec
+) -> bool:
+    """Report ``add_task(func=f, ...)`` where ``func`` is positional-only, with the call as it should be."""
+    call = ctx.context
+    if not isinstance(call, CallExpr) or isinstance(spec.target, Receiver):
+        return False
+    if not signatures.positional_only_target_by_keyword(spec, ctx.callee_arg_names, call):
+        return False
+    parameter = spec.target.name
+    assert parameter is not None  # a target given by keyword has a name
+    target = next(arg for arg, name in zip(call.args, call.arg_names, strict=True) if name == parameter)
+    others = [
+        (arg, kind, name)
+        for arg, kind, name in zip(call.args, call.arg_kinds, call.arg_names, strict=True)
+        if arg is not target
+    ]
+    rendered = [render(arg) for arg, _, _ in others]
+    fix = None
+    callee = render(target)
+    if callee is not None and None not in rendered:
+        parts = [callee] + [
+            _spelled(text, kind, name)
+            for text, (_, kind, name) in zip(rendered, others, strict=True)
+            if text is not None
+        ]
+        fix = f"{spec.name}({', '.join(parts)})"
+    api.fail(errorcodes.target_positional_only(spec.name, parameter, fix), call, code=CALL_ARG)
+    return True
+
+
+def _spelled(text: str, kind: ArgKind, name: str | None) -> str:
+    """An argument as written in a call: ``value``, ``*value``, ``**value``, ``name=value``."""
+    if kind == ARG_STAR:
+        return f"*{text}"
+    if kind == ARG_STAR2:
+        return f"**{text}"
+    return text if name is None else f"{name}={text}"
+
+
 def _check_reserved_keywords(
     api: CheckerPluginInterface, task: TaskCall, spec: SchedulerSpec, context: Context
 ) -> None:
@@ -144,11 +187,24 @@ def _report_not_callable(
 
 
 def _expression_name(expr: Expression) -> str:
-    """A name for a target that has none of its own, from how the call spells it."""
-    if isinstance(expr, NameExpr | MemberExpr):
+    """A name for a target that has none of its own, as the call spells it (``fn``, ``self.fn``).
+
+    A ``functools.partial(fn, ...)`` is named after the function it wraps.
+    """
+    if isinstance(expr, NameExpr):
         return expr.name
+    if isinstance(expr, MemberExpr):
+        return render(expr) or expr.name
     if isinstance(expr, LambdaExpr):
         return "lambda"
+    if (
+        isinstance(expr, CallExpr)
+        and isinstance(expr.callee, RefExpr)
+        and expr.callee.fullname == PARTIAL
+        and expr.args
+        and expr.arg_kinds[0] == ARG_POS
+    ):
+        return _expression_name(expr.args[0])
     return "task"
 
 
@@ -212,9 +268,25 @@ def _check_arguments(api: TypeChecker, task: TaskCall, callee: Type, context: Co
     checker = api.expr_checker
     checker.type_context.append(None)
     try:
-        checker.check_call(callee, task.args, task.kinds, call, arg_names=task.names)
+        with api.msg.filter_errors(save_filtered_errors=True) as watcher:
+            checker.check_call(callee, task.args, task.kinds, call, arg_names=task.names)
     finally:
         checker.type_context.pop()
+    errors = watcher.filtered_errors()
+    for name in _overload_names(callee):
+        for error in errors:
+            error.message = errorcodes.requote_overload_name(error.message, name)
+    api.msg.add_errors(errors)
+
+
+def _overload_names(callee: Type) -> set[str]:
+    """The names given to a task's overloads, which mypy quotes whole (`errorcodes.overload_name`)."""
+    proper = get_proper_type(callee)
+    if isinstance(proper, UnionType):
+        return {name for item in proper.items for name in _overload_names(item)}
+    if isinstance(proper, Overloaded):
+        return {item.name for item in proper.items if item.name is not None}
+    return set()
 
 
 def _render_fix(spec: SchedulerSpec, call: CallExpr) -> str | None:
@@ -226,15 +298,7 @@ def _render_fix(spec: SchedulerSpec, call: CallExpr) -> str | None:
     items = list(zip(rendered, call.arg_kinds, call.arg_names, strict=True))
     arguments = spec.arguments
     if isinstance(arguments, Variadic):
-        parts = [callee]
-        for text, kind, name in items:
-            if kind == ARG_STAR:
-                text = f"*{text}"
-            elif kind == ARG_STAR2:
-                text = f"**{text}"
-            elif name is not None:
-                text = f"{name}={text}"
-            parts.append(f"{text}")
+        parts = [callee] + [_spelled(text, kind, name) for text, kind, name in items if text is not None]
         return f"{spec.name}({', '.join(parts)})"
     return _render_packed_fix(spec, arguments, callee, items)
 

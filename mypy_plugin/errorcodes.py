@@ -135,3 +135,19 @@ def awaited_in_thread(scheduler: str, task: str, type_text: str) -> str:
         "bgtyped runs it in a thread, then awaits the awaitable, which costs a thread per task, and "
         "Starlette's and FastAPI's own classes never await it; schedule the async function itself"
     )
+
+
+def requote_overload_name(message: str, name: str) -> str:
+    """mypy's message with an overloaded task quoted like the others: ``"fmt" scheduled by "Thread"``."""
+    task, separator, scheduler = name.rpartition(" scheduled by ")
+    if not separator or '"' in name:
+        return message
+    return message.replace(f'"{name}"', f'{quoted(task)} scheduled by "{scheduler}"')
+
+
+def target_positional_only(scheduler: str, parameter: str, fix: str | None) -> str:
+    message = (
+        f'"{parameter}" of "{scheduler}" is positional-only: pass the function to schedule first, '
+        f'without "{parameter}="'
+    )
+    return message if fix is None else f"{message}: {fix}"

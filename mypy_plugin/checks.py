@@ -45,6 +45,7 @@ from .callables import (
     Callee,
     NotCallable,
     Unchecked,
+    bound_task_definition,
     display_name,
     is_awaitable,
     is_plain_sync_def,
@@ -87,6 +88,10 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
         return True
     # A receiver is the task itself (``send_email.delay(...)``): its name is the one the call spells.
     forced_name = _expression_name(task.target) if isinstance(spec.target, Receiver) else None
+    if isinstance(spec.target, Receiver):
+        definition = bound_task_definition(task.target, task.target_type)
+        if definition is not None:
+            target = Callee(definition)
     name = forced_name or display_name(target.signature) or _expression_name(task.target)
     reported = _check_never_awaited(api, task, target, spec, name)
     task = _without_partial_bound_keywords(api, task, target, spec, name)

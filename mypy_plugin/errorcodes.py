@@ -35,7 +35,7 @@ TASK_RESERVED_KEYWORD: Final = ErrorCode(
 )
 TASK_FASTAPI_INJECTION: Final = ErrorCode(
     "task-fastapi-injection",
-    "A FastAPI route parameter annotated with bgtyped.BackgroundTasks receives FastAPI's own class",
+    "A FastAPI route parameter annotated with a subclass of Starlette's BackgroundTasks receives FastAPI's",
     CATEGORY,
 )
 
@@ -122,10 +122,17 @@ def bound_by_partial(task: str, scheduler: str, keyword: str) -> str:
     )
 
 
-def fastapi_injection(parameter: str, route: str) -> str:
+def fastapi_injection(parameter: str, route: str, subclass: str | None) -> str:
+    """``subclass``: a project's own subclass of Starlette's class; None for bgtyped's."""
+    if subclass is None:
+        return (
+            f'Parameter "{parameter}" of route "{route}" is annotated with bgtyped.BackgroundTasks, '
+            "but FastAPI injects its own BackgroundTasks there; annotate it with bgtyped.fastapi.Tasks"
+        )
     return (
-        f'Parameter "{parameter}" of route "{route}" is annotated with bgtyped.BackgroundTasks, '
-        "but FastAPI injects its own BackgroundTasks there; annotate it with bgtyped.fastapi.Tasks"
+        f'Parameter "{parameter}" of route "{route}" is annotated with "{subclass}", but FastAPI injects its '
+        f'own BackgroundTasks into any subclass of Starlette\'s, so what "{subclass}" adds is lost; annotate '
+        f'it with fastapi.BackgroundTasks, or provide "{subclass}" through a dependency'
     )
 
 

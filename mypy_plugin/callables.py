@@ -16,6 +16,7 @@ from mypy.nodes import (
     RefExpr,
 )
 from mypy.subtypes import find_member
+from mypy.type_visitor import ANY_STRATEGY, BoolTypeQuery
 from mypy.types import (
     AnyType,
     CallableType,
@@ -32,6 +33,7 @@ from mypy.types import (
     TypedDictType,
     TypeType,
     TypeVarType,
+    UnboundType,
     UninhabitedType,
     UnionType,
     get_proper_type,
@@ -80,7 +82,8 @@ def resolve(typ: Type, chk: TypeChecker, context: Context) -> Target:
     """The signature(s) a scheduled object of type ``typ`` is called with."""
     proper = get_proper_type(typ)
     if isinstance(proper, FunctionLike):
-        return Callee(proper)
+        # A type that semantic analysis left unanalysed (printed ``Result?``) is not known: no guessing.
+        return Unchecked() if proper.accept(_HasUnanalysed()) else Callee(proper)
     if isinstance(proper, TypeVarType):
         return resolve(proper.upper_bound, chk, context)
     if isinstance(proper, TypeType):
@@ -98,9 +101,19 @@ def resolve(typ: Type, chk: TypeChecker, context: Context) -> Target:
     return Unchecked()
 
 
+class _HasUnanalysed(BoolTypeQuery):
+    def __init__(self) -> None:
+        super().__init__(ANY_STRATEGY)
+
+    def visit_unbound_type(self, t: UnboundType) -> bool:
+        return True
+
+
 def _resolve_instance(typ: ProperType, instance: Instance) -> Target:
     partial = partial_signature(instance)
     if partial is not None:
+        if partial.accept(_HasUnanalysed()):
+            return Unchecked()
         wraps_sync_def = instance.extra_attrs is not None and WRAPS_SYNC_DEF in instance.extra_attrs.immutable
         return Callee(partial, _bound_positionally(partial, wrapped_signature(instance)), wraps_sync_def)
     call = find_member("__call__", instance, instance, is_operator=True)

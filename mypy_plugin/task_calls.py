@@ -25,6 +25,7 @@ from mypy.subtypes import is_subtype
 from mypy.types import (
     AnyType,
     NoneType,
+    ProperType,
     TupleType,
     Type,
     TypedDictType,
@@ -201,6 +202,6 @@ def _unpacked(expr: Expression, value_type: Type, kind: ArgKind) -> tuple[Expres
     return TempNode(AnyType(TypeOfAny.special_form), context=expr), kind, None
 
 
-def _has_unpacked_items(typ: Type) -> bool:
+def _has_unpacked_items(typ: ProperType) -> bool:
     """A tuple of variable length written with ``*tuple[int, ...]`` / ``*Ts`` among its items."""
     return isinstance(typ, TupleType) and any(isinstance(item, UnpackType) for item in typ.items)

@@ -16,7 +16,7 @@ from mypy.nodes import (
     RefExpr,
 )
 from mypy.subtypes import find_member
-from mypy.type_visitor import ANY_STRATEGY, BoolTypeQuery
+from mypy.type_visitor import TypeQuery
 from mypy.types import (
     AnyType,
     CallableType,
@@ -101,9 +101,10 @@ def resolve(typ: Type, chk: TypeChecker, context: Context) -> Target:
     return Unchecked()
 
 
-class _HasUnanalysed(BoolTypeQuery):
-    def __init__(self) -> None:
-        super().__init__(ANY_STRATEGY)
+class _HasUnanalysed(TypeQuery[bool]):
+    # Compiled mypy lets plugins subclass TypeQuery, not its faster BoolTypeQuery.
+    def strategy(self, items: list[bool]) -> bool:
+        return any(items)
 
     def visit_unbound_type(self, t: UnboundType) -> bool:
         return True

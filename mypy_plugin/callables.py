@@ -180,6 +180,11 @@ def is_plain_sync_def(signature: CallableType, chk: TypeChecker) -> bool:
     if signature.is_type_obj():
         return True
     definition = signature.definition
+    if isinstance(definition, Decorator):
+        # A static or class method: mypy keeps the other decorators, which may have made it async.
+        if definition.decorators:
+            return False
+        definition = definition.func
     if not isinstance(definition, FuncDef) or definition.is_coroutine:
         return False
     if definition.is_decorated and not (definition.is_static or definition.is_class):

@@ -157,8 +157,10 @@ def _packed_arguments(ctx: FunctionContext | MethodContext, arguments: Packed) -
     )
     if unknown_length and ARG_NAMED in kinds:
         # mypy would have ``*Any`` fill every positional parameter, and report a keyword naming one of them
-        # as given twice; at run time the positional values may stop short of it.
-        return None
+        # as given twice; at run time the positional values may stop short of it. The arguments are left
+        # unchecked (``*Any, **Any``); the target itself still is.
+        unknown = TempNode(AnyType(TypeOfAny.special_form))
+        return [unknown, unknown], [ARG_STAR, ARG_STAR2], [None, None]
     return args, kinds, names
 
 

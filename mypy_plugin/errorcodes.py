@@ -25,7 +25,7 @@ TASK_NEVER_AWAITED: Final = ErrorCode(
 )
 TASK_NOT_ASYNC: Final = ErrorCode(
     "task-not-async",
-    "A scheduler that runs coroutines (a task group's start_soon) is given a function returning none",
+    "A scheduler requiring a coroutine (a task group's start_soon) is given a function that may return none",
     CATEGORY,
 )
 TASK_RESERVED_KEYWORD: Final = ErrorCode(

@@ -133,16 +133,11 @@ def _report_positional_only_target(
         for arg, kind, name in zip(call.args, call.arg_kinds, call.arg_names, strict=True)
         if arg is not target
     ]
-    rendered = [render(arg) for arg, _, _ in others]
-    fix = None
-    callee = render(target)
-    if callee is not None and None not in rendered:
-        parts = [callee] + [
-            _spelled(text, kind, name)
-            for text, (_, kind, name) in zip(rendered, others, strict=True)
-            if text is not None
-        ]
-        fix = f"{spec.name}({', '.join(parts)})"
+    # The target called with the task's arguments, as `_render_fix` spells a scheduling call from it.
+    written = CallExpr(
+        target, [a for a, _, _ in others], [k for _, k, _ in others], [n for _, _, n in others]
+    )
+    fix = _render_fix(spec, written)
     api.fail(errorcodes.target_positional_only(spec.name, parameter, fix), call, code=CALL_ARG)
     return True
 

@@ -32,6 +32,7 @@ from mypy.types import (
     Instance,
     NoneType,
     Overloaded,
+    ProperType,
     Type,
     UnionType,
     get_proper_type,
@@ -213,14 +214,15 @@ def _check_never_awaited(
 ) -> bool:
     """Report a target whose coroutine (or other awaitable) the scheduler never awaits."""
     signature = target.signature
+    if spec.coroutines is Coroutines.REQUIRED:
+        returned = _not_coroutine_return(signature)
+        if returned is not None:
+            text = errorcodes.not_async(spec.name, name, format_type(returned, api.options))
+            api.fail(text, task.target, code=errorcodes.TASK_NOT_ASYNC)
+        return False
     if not isinstance(signature, CallableType):
         return False
     type_text = format_type(signature.ret_type, api.options)
-    if spec.coroutines is Coroutines.REQUIRED:
-        if may_not_be_coroutine(signature.ret_type):
-            text = errorcodes.not_async(spec.name, name, type_text)
-            api.fail(text, task.target, code=errorcodes.TASK_NOT_ASYNC)
-        return False
     if not is_awaitable(signature.ret_type):
         return False
     if spec.coroutines is Coroutines.DROPPED:
@@ -233,6 +235,27 @@ def _check_never_awaited(
         message = errorcodes.never_awaited
     api.fail(message(spec.name, name, type_text), task.target, code=errorcodes.TASK_NEVER_AWAITED)
     return True
+
+
+def _not_coroutine_return(signature: ProperType) -> Type | None:
+    """What the target returns, if it may be something other than a coroutine on some call.
+
+    Overloads: the call may pick any item returning a coroutine, so only all of them failing counts. A union
+    of callables: any member may be the one called.
+    """
+    if isinstance(signature, CallableType):
+        return signature.ret_type if may_not_be_coroutine(signature.ret_type) else None
+    if isinstance(signature, Overloaded):
+        returns = [item.ret_type for item in signature.items]
+        if all(may_not_be_coroutine(returned) for returned in returns):
+            return UnionType.make_union(returns)
+        return None
+    if isinstance(signature, UnionType):
+        for item in signature.items:
+            returned = _not_coroutine_return(get_proper_type(item))
+            if returned is not None:
+                return returned
+    return None
 
 
 def _wraps_sync_def(target: Callee, signature: CallableType, api: TypeChecker) -> bool:

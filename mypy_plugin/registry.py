@@ -102,6 +102,8 @@ class SchedulerSpec:
     positional arguments put before them (Celery's ``task.s(...)``, whose chain passes the previous
     result first): missing arguments are not reported, nor positional types, unless no positional
     parameter is left for an argument to come before them.
+    ``awaits_sync_results``: the awaitable a sync target returns is awaited too, after the target ran in
+    a thread (bgtyped's tasks).
     """
 
     owner: str
@@ -116,6 +118,7 @@ class SchedulerSpec:
     is_method: bool = True
     result_callbacks: tuple[Param, ...] = ()
     completed_later: bool = False
+    awaits_sync_results: bool = False
 
     @property
     def fullname(self) -> str:
@@ -158,8 +161,18 @@ BACKGROUND_TASKS: Final[tuple[SchedulerSpec, ...]] = (
         spec
         for module in ("bgtyped", "bgtyped._tasks")
         for spec in (
-            SchedulerSpec(owner=f"{module}.BackgroundTasks", member="add_task", name="add_task"),
-            SchedulerSpec(owner=f"{module}.BackgroundTask", member=CONSTRUCTOR, name="BackgroundTask"),
+            SchedulerSpec(
+                owner=f"{module}.BackgroundTasks",
+                member="add_task",
+                name="add_task",
+                awaits_sync_results=True,
+            ),
+            SchedulerSpec(
+                owner=f"{module}.BackgroundTask",
+                member=CONSTRUCTOR,
+                name="BackgroundTask",
+                awaits_sync_results=True,
+            ),
             SchedulerSpec(
                 owner=f"{module}.BackgroundTasks",
                 member=CONSTRUCTOR,

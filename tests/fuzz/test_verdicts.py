@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from bgtyped_fuzzlib.model import (
     SCHEDULERS,
+    START_SOON,
+    THREAD,
     Annotation,
+    ArgsForm,
     Argument,
     Case,
+    Decorator,
     Kind,
     Parameter,
+    Result,
     Signature,
+    TargetKind,
     render_module,
 )
 from bgtyped_fuzzlib.verdicts import MypyRun, compare, isolate_crash, run_mypy, runtime_verdicts
@@ -136,3 +143,48 @@ def test_a_crash_is_isolated_to_the_case_that_causes_it(tmp_path: Path, mypy_cac
     lines = ["x = 1", "y = 2", "z = (", "w = 4", "v = 5"]
     culprit = isolate_crash(lines, lambda part: "\n".join(part) + "\n", tmp_path, mypy_cache)
     assert culprit == ["z = ("]
+
+
+def test_runtime_verdicts_judge_what_the_task_returns() -> None:
+    def returning(result: Result, kind: TargetKind = TargetKind.FUNCTION) -> Signature:
+        return Signature(TARGET.parameters, kind, result=result)
+
+    arguments = (Argument('"a"'),)
+    verdicts = runtime_verdicts(
+        cases := [
+            Case(returning(Result.COROUTINE), THREAD, arguments),
+            Case(returning(Result.INT_OR_AWAITABLE), THREAD, arguments),
+            Case(returning(Result.AWAITABLE), START_SOON, arguments),
+            Case(returning(Result.COROUTINE), START_SOON, arguments),
+            Case(returning(Result.ANY_OR_AWAITABLE), START_SOON, arguments),
+            Case(returning(Result.AWAITABLE_UNION), STARLETTE, arguments),
+            Case(returning(Result.AWAITABLE_UNION, TargetKind.ASYNC_FUNCTION), STARLETTE, arguments),
+            Case(returning(Result.ANY), BG, arguments),
+        ],
+        render_module(cases),
+    )
+    assert all(v.consistent for v in verdicts)
+    assert [v.accepted for v in verdicts] == [False, True, False, True, False, False, True, False]
+    assert "never awaits" in verdicts[0].reason
+    assert "to return a coroutine" in verdicts[2].reason
+    assert "sync callable returned an awaitable" in verdicts[5].reason
+    # An `Any` result says nothing: mypy cannot know the mistake, and must accept the call.
+    assert [v.knowable for v in verdicts] == [True, True, True, True, True, True, True, False]
+
+
+def test_runtime_verdicts_know_what_types_cannot_tell() -> None:
+    wrong = (Argument("1"),)  # `to` is a str
+    plain = Signature(TARGET.parameters)
+    verdicts = runtime_verdicts(
+        cases := [
+            Case(plain, THREAD, wrong, args_form=ArgsForm.LIST_VARIABLE),
+            Case(plain, THREAD, wrong, args_form=ArgsForm.TUPLE_VARIABLE),
+            Case(replace(plain, decorator=Decorator.UNTYPED), BG, wrong),
+            Case(replace(plain, decorator=Decorator.STRIPS_CONTEXT), BG, wrong),
+            Case(replace(plain, decorator=Decorator.STRIPS_CONTEXT), BG, (Argument('"a"'),)),
+        ],
+        render_module(cases),
+    )
+    assert all(v.consistent for v in verdicts)
+    assert [v.accepted for v in verdicts] == [False, False, False, False, True]
+    assert [v.knowable for v in verdicts] == [False, True, False, True, True]

@@ -9,6 +9,7 @@ value fits its parameter's annotation by the typing spec's rules).
 from __future__ import annotations
 
 import enum
+import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
@@ -185,6 +186,48 @@ TARGET_SPELLING: dict[TargetKind, str] = {
 RECEIVER = "me"
 
 
+class Decorator(enum.Enum):
+    """A decorator of a generated function, as published code writes them (defined in `HEADER`)."""
+
+    KEEPS_SIGNATURE = "keeps_signature"  # Callable[P, R] -> Callable[P, R]
+    WRAPS_SIGNATURE = "wraps_signature"  # functools.wraps, with a ParamSpec wrapper
+    STRIPS_CONTEXT = "strips_context"  # Callable[Concatenate[Ctx, P], R] -> Callable[P, R]: passes the Ctx
+    UNTYPED = "untyped"  # no annotations: mypy knows nothing of the result
+
+    @property
+    def typed(self) -> bool:
+        return self is not Decorator.UNTYPED
+
+
+class Result(enum.Enum):
+    """A return annotation that may be awaitable, and what the body returns, a value of the annotation.
+
+    A body returns an awaitable only where every path of its annotation is awaitable: the return type is
+    all a checker sees, and a union with a plain member (a callback that may be sync or async) is told
+    apart at run time.
+    """
+
+    INT_OR_AWAITABLE = ("int | Awaitable[int]", "0")
+    ANY_OR_AWAITABLE = ("Any | Awaitable[Any]", "0")
+    AWAITABLE = ("Awaitable[None]", "_Ready()")  # awaitable, not a coroutine
+    COROUTINE = ("Coroutine[Any, Any, None]", "_coroutine()")
+    AWAITABLE_UNION = ("Coroutine[Any, Any, None] | Awaitable[None]", "_Ready()")
+    ANY = ("Any", "_coroutine()")
+
+    @property
+    def annotation(self) -> str:
+        return self.value[0]
+
+    @property
+    def returned(self) -> str:
+        return self.value[1]
+
+    @property
+    def known(self) -> bool:
+        """Whether the annotation tells what the body returns (``Any`` does not)."""
+        return self is not Result.ANY
+
+
 @dataclass(frozen=True)
 class Signature:
     """A generated target: its parameters (receivers excluded) and the kind of object that is scheduled."""
@@ -192,6 +235,8 @@ class Signature:
     parameters: tuple[Parameter, ...]
     target_kind: TargetKind = TargetKind.FUNCTION
     returns_none: bool = True  # annotate `-> None`; without it an unannotated target is an untyped def
+    decorator: Decorator | None = None  # functions only
+    result: Result | None = None  # instead of `-> None`; not for classes (an `__init__` returns None)
 
     def render_parameters(self) -> str:
         rendered: list[str] = []
@@ -212,10 +257,22 @@ class Signature:
 
     def render_definition(self, name: str) -> list[str]:
         returns = " -> None" if self.returns_none else ""
+        body = "pass"
+        if self.result is not None:
+            returns = f" -> {self.result.annotation}"
+            body = f"return {self.result.returned}"
         kind = self.target_kind
         if kind in (TargetKind.FUNCTION, TargetKind.ASYNC_FUNCTION):
             keyword = "async def" if kind is TargetKind.ASYNC_FUNCTION else "def"
-            return [f"{keyword} {name}({self.render_parameters()}){returns}:", "    pass"]
+            parameters = self.render_parameters()
+            lines = [f"{keyword} {name}({parameters}){returns}:", f"    {body}"]
+            if self.decorator is Decorator.STRIPS_CONTEXT:
+                context = Parameter("ctx", Kind.POSITIONAL_ONLY, Annotation("T", spelling="Ctx"))
+                parameters = replace(self, parameters=(context, *self.parameters)).render_parameters()
+                lines[0] = f"{keyword} {name}({parameters}){returns}:"
+            if self.decorator is not None:
+                lines.insert(0, f"@{self.decorator.value}")
+            return lines
         receiver = {TargetKind.CLASS_METHOD: "cls", TargetKind.STATIC_METHOD: None}.get(kind, RECEIVER)
         parameters = self.render_parameters()
         if receiver is not None:
@@ -230,7 +287,7 @@ class Signature:
         lines = [f"class {name}:"]
         if decorator:
             lines.append(f"    {decorator}")
-        lines += [f"    {keyword} {method}({parameters}){returns}:", "        pass"]
+        lines += [f"    {keyword} {method}({parameters}){returns}:", f"        {body}"]
         return lines
 
     def target_text(self, name: str) -> str:
@@ -242,6 +299,17 @@ class Signature:
 
     def variadic(self, kind: Kind) -> Parameter | None:
         return next((p for p in self.parameters if p.kind is kind), None)
+
+
+class Coroutines(enum.Enum):
+    """What a scheduler does with what the task returns, and so which results are mistakes."""
+
+    # bgtyped, Starlette, FastAPI: an `async def` is awaited; a sync callable runs in a thread and an awaitable
+    # it returns is a mistake (Starlette and FastAPI drop it; bgtyped awaits it after the thread, and the
+    # plugin reports the pattern on its class too, since it breaks on the other two).
+    AWAITED = "awaited"
+    DROPPED = "dropped"  # a thread: any awaitable returned is never awaited
+    REQUIRED = "required"  # anyio's start_soon: the task must return a coroutine, else TypeError
 
 
 @dataclass(frozen=True)
@@ -257,6 +325,9 @@ class Scheduler:
     instance: str | None = None
     reserved: frozenset[str] = frozenset()
     runs_later: bool = False  # binding fails only when the task runs (Starlette, FastAPI), not when scheduled
+    coroutines: Coroutines = Coroutines.AWAITED
+    packed: bool = False  # the arguments go as `args=` and `kwargs=`: `threading.Thread(target=f, args=(1,))`
+    positional_only: bool = False  # the task takes positional arguments only (anyio's start_soon)
 
 
 _STARLETTE_RESERVED = frozenset({"func", "self"})
@@ -275,6 +346,14 @@ SCHEDULERS: tuple[Scheduler, ...] = (
     Scheduler("a subclass of bgtyped's BackgroundTasks", "mine_bg.add_task(", "mine_bg"),
 )
 
+# Schedulers of the shapes published code has: a thread taking `args=` / `kwargs=` (run in place with `.run()`,
+# so that a binding error raises at the call), and a task group that requires a coroutine.
+THREAD = Scheduler("threading.Thread", "threading.Thread(", coroutines=Coroutines.DROPPED, packed=True)
+START_SOON = Scheduler(
+    "anyio TaskGroup.start_soon", "tg.start_soon(", "tg", coroutines=Coroutines.REQUIRED, positional_only=True
+)
+PUBLISHED_SCHEDULERS: tuple[Scheduler, ...] = (THREAD, START_SOON)
+
 # The scheduler objects the generated modules define, and the class each is an instance of.
 SCHEDULER_OBJECTS: dict[str, str] = {
     "bg": "bgtyped.BackgroundTasks",
@@ -290,6 +369,7 @@ SCHEDULER_DEFINITIONS: tuple[str, ...] = (
     "class CheckedTasks(bgtyped.BackgroundTasks):",
     "    pass",
     *(f"{name} = {cls}()" for name, cls in SCHEDULER_OBJECTS.items()),
+    "tg: anyio.abc.TaskGroup  # a real task group is bound to it for each call that uses it",
 )
 
 
@@ -310,6 +390,36 @@ class Argument:
         return self.value
 
 
+class ArgsForm(enum.Enum):
+    """How a packed scheduler's ``args=`` is written; a variable is defined before the calls."""
+
+    TUPLE = "a tuple literal"
+    LIST = "a list literal"
+    TUPLE_VARIABLE = "a tuple variable (its length is known)"
+    LIST_VARIABLE = "a list variable (its items are unknown: unchecked)"
+
+
+class KwargsForm(enum.Enum):
+    """How a packed scheduler's ``kwargs=`` is written; a variable is defined before the calls."""
+
+    DICT = "a dict literal"
+    TYPED_DICT = "a TypedDict variable"
+    DICT_VARIABLE = "a dict variable (its keys are unknown: unchecked)"
+
+
+# The type of each value a variable may hold, as mypy infers it with no context (`TYPED_DICT` declares them).
+VALUE_TYPES: dict[str, str] = {
+    **dict.fromkeys(("0", "1", "-3", "7", "3"), "int"),
+    **dict.fromkeys(("True", "False"), "bool"),
+    **dict.fromkeys(("1.5", "-2.25", "0.0"), "float"),
+    **dict.fromkeys(('"a"', "''", '"func"', '"s"'), "str"),
+    **dict.fromkeys(('b"x"', "b''"), "bytes"),
+    "None": "None",
+    "1j": "complex",
+    "(1, 2)": "tuple[int, int]",
+}
+
+
 @dataclass(frozen=True)
 class Case:
     """One scheduling call of one generated target."""
@@ -318,8 +428,74 @@ class Case:
     scheduler: Scheduler
     arguments: tuple[Argument, ...]
     target_by_keyword: bool = False  # `st.add_task(func=target, ...)`: Starlette's `func` given by name
+    args_form: ArgsForm = ArgsForm.TUPLE  # for a packed scheduler
+    kwargs_form: KwargsForm = KwargsForm.DICT
+
+    @property
+    def positional_values(self) -> list[str]:
+        return [v for a in self.arguments if a.name is None for v in (a.star_values or (a.value,))]
+
+    @property
+    def keyword_arguments(self) -> list[Argument]:
+        return [a for a in self.arguments if a.name is not None]
+
+    @property
+    def unknown_shape(self) -> bool:
+        """A packed value whose items mypy cannot know: the call's arguments are unchecked, like ``Any``."""
+        if not self.scheduler.packed:
+            return False
+        return (self.args_form is ArgsForm.LIST_VARIABLE and bool(self.positional_values)) or (
+            self.kwargs_form is KwargsForm.DICT_VARIABLE and bool(self.keyword_arguments)
+        )
+
+    def shapes(self) -> list[str]:
+        """The shapes of published code this call has, for the totals."""
+        found: list[str] = []
+        if self.signature.decorator is not None:
+            found.append(f"decorated by {self.signature.decorator.value}")
+        if self.signature.result is not None:
+            found.append(f"returns {self.signature.result.annotation}")
+        if self.scheduler.packed:
+            found += [f"args= as {self.args_form.value}", f"kwargs= as {self.kwargs_form.value}"]
+        elif self.scheduler.coroutines is Coroutines.REQUIRED:
+            found.append(f"scheduled by {self.scheduler.name}")
+        return found
+
+    def render_values(self, name: str) -> list[str]:
+        """The variables a packed call passes, defined before the calls."""
+        if not self.scheduler.packed:
+            return []
+        lines: list[str] = []
+        positional = self.positional_values
+        if self.args_form is ArgsForm.TUPLE_VARIABLE:
+            lines.append(f"{name}_args = ({''.join(f'{v}, ' for v in positional)})")
+        elif self.args_form is ArgsForm.LIST_VARIABLE:
+            lines.append(f"{name}_args = [{', '.join(positional)}]")
+        entries = ", ".join(f"{json.dumps(a.name)}: {a.value}" for a in self.keyword_arguments)
+        if self.kwargs_form is KwargsForm.TYPED_DICT:
+            fields = ", ".join(
+                f"{json.dumps(a.name)}: {VALUE_TYPES[a.value]}" for a in self.keyword_arguments
+            )
+            lines.append(f'{name}_keys = TypedDict("{name}_keys", {{{fields}}})')
+            lines.append(f"{name}_kwargs: {name}_keys = {{{entries}}}")
+        elif self.kwargs_form is KwargsForm.DICT_VARIABLE:
+            lines.append(f"{name}_kwargs = {{{entries}}}")
+        return lines
+
+    def _render_packed_call(self, name: str) -> str:
+        target = self.signature.target_text(name)
+        args = {
+            ArgsForm.TUPLE: f"({''.join(f'{a.render()}, ' for a in self.arguments if a.name is None)})",
+            ArgsForm.LIST: f"[{', '.join(a.render() for a in self.arguments if a.name is None)}]",
+        }.get(self.args_form, f"{name}_args")
+        kwargs = f"{name}_kwargs"
+        if self.kwargs_form is KwargsForm.DICT:
+            kwargs = "{" + ", ".join(f"{json.dumps(a.name)}: {a.value}" for a in self.keyword_arguments) + "}"
+        return f"{self.scheduler.opening}target={target}, args={args}, kwargs={kwargs}).run()"
 
     def render_call(self, name: str) -> str:
+        if self.scheduler.packed:
+            return self._render_packed_call(name)
         target = self.signature.target_text(name)
         positional = [a.render() for a in self.arguments if a.name is None]
         keywords = [a.render() for a in self.arguments if a.name is not None]
@@ -336,13 +512,42 @@ class Case:
 
 
 HEADER: tuple[str, ...] = (
-    "from typing import Any, Optional, TypeAlias",
+    "import functools",
+    "import threading",
+    "from collections.abc import Awaitable, Callable, Coroutine, Generator",
+    "from typing import Any, Concatenate, Optional, ParamSpec, TypeAlias, TypedDict, TypeVar",
+    "import anyio.abc",
     "import bgtyped",
     "import fastapi",
     "import starlette.background",
     "",
     'Json: TypeAlias = "int | str | list[Json]"',
     *SCHEDULER_DEFINITIONS,
+    'P = ParamSpec("P")',
+    'R = TypeVar("R")',
+    "class Ctx:",
+    "    pass",
+    "def keeps_signature(f: Callable[P, R]) -> Callable[P, R]:",
+    "    return f",
+    "def wraps_signature(f: Callable[P, R]) -> Callable[P, R]:",
+    "    @functools.wraps(f)",
+    "    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:",
+    "        return f(*args, **kwargs)",
+    "    return wrapper",
+    "def strips_context(f: Callable[Concatenate[Ctx, P], R]) -> Callable[P, R]:",
+    "    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:",
+    "        return f(Ctx(), *args, **kwargs)",
+    "    return wrapper",
+    "def untyped(f):",
+    "    @functools.wraps(f)",
+    "    def wrapper(*args, **kwargs):",
+    "        return f(*args, **kwargs)",
+    "    return wrapper",
+    "class _Ready:",
+    "    def __await__(self) -> Generator[Any, None, None]:",
+    "        yield from ()",
+    "async def _coroutine() -> None:",
+    "    pass",
     "",
 )
 
@@ -364,6 +569,7 @@ def render_module(cases: Sequence[Case]) -> RenderedModule:
         name = f"t{index}"
         names.append(name)
         lines += case.signature.render_definition(name)
+        lines += case.render_values(name)
     lines.append("")
     definitions = "\n".join(lines)
     call_lines: list[int] = []
@@ -378,7 +584,7 @@ def simpler_cases(case: Case) -> Iterator[Case]:
     signature = case.signature
     if signature.target_kind is not TargetKind.FUNCTION:
         yield replace(case, signature=replace(signature, target_kind=TargetKind.FUNCTION))
-    if case.scheduler is not SCHEDULERS[0] and not case.target_by_keyword:
+    if case.scheduler in SCHEDULERS[1:] and not case.target_by_keyword:
         yield replace(case, scheduler=SCHEDULERS[0])
         yield replace(case, scheduler=SCHEDULERS[2])
     for index in range(len(case.arguments)):
@@ -401,6 +607,12 @@ def simpler_cases(case: Case) -> Iterator[Case]:
             yield replace(case, signature=replace(signature, parameters=parameters))
     if not signature.returns_none:
         yield replace(case, signature=replace(signature, returns_none=True))
+    if signature.decorator is not None:
+        yield replace(case, signature=replace(signature, decorator=None))
+    if signature.result is not None:
+        yield replace(case, signature=replace(signature, result=None))
+    if case.args_form is not ArgsForm.TUPLE or case.kwargs_form is not KwargsForm.DICT:
+        yield replace(case, args_form=ArgsForm.TUPLE, kwargs_form=KwargsForm.DICT)
 
 
 def _valid_order(parameters: Sequence[Parameter]) -> bool:

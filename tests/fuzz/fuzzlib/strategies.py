@@ -7,17 +7,25 @@ a name given twice, ``func=`` / ``self=``), so that both verdicts occur often.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from hypothesis import strategies as st
 
 from .model import (
     ALL_VALUES,
     FITTING_VALUES,
+    PUBLISHED_SCHEDULERS,
     SCHEDULERS,
+    VALUE_TYPES,
     Annotation,
+    ArgsForm,
     Argument,
     Case,
+    Decorator,
     Kind,
+    KwargsForm,
     Parameter,
+    Result,
     Signature,
     TargetKind,
     is_context_free,
@@ -40,7 +48,10 @@ def annotations(draw: st.DrawFn) -> Annotation:
 
 
 @st.composite
-def signatures(draw: st.DrawFn, target_kinds: tuple[TargetKind, ...] = tuple(TargetKind)) -> Signature:
+def signatures(
+    draw: st.DrawFn, target_kinds: tuple[TargetKind, ...] = tuple(TargetKind), published: bool = False
+) -> Signature:
+    """A target; ``published`` adds the shapes published code has: decorators, maybe-awaitable returns."""
     names = draw(st.lists(st.sampled_from(NAMES), unique=True, max_size=4))
     kinds = sorted(
         draw(st.sampled_from((Kind.POSITIONAL_ONLY, Kind.POSITIONAL_OR_KEYWORD, Kind.KEYWORD_ONLY)))
@@ -62,7 +73,15 @@ def signatures(draw: st.DrawFn, target_kinds: tuple[TargetKind, ...] = tuple(Tar
             Parameter(draw(st.sampled_from(DOUBLE_STAR_NAMES)), Kind.VAR_KEYWORD, draw(annotations()))
         )
     target_kind = draw(st.sampled_from(target_kinds))
-    return Signature(tuple(parameters), target_kind, returns_none=draw(st.integers(0, 3)) != 0)
+    signature = Signature(tuple(parameters), target_kind, returns_none=draw(st.integers(0, 3)) != 0)
+    if not published:
+        return signature
+    functions = (TargetKind.FUNCTION, TargetKind.ASYNC_FUNCTION)
+    if target_kind in functions and draw(st.integers(0, 2)) == 0:
+        signature = replace(signature, decorator=draw(st.sampled_from(Decorator)))
+    if target_kind is not TargetKind.CLASS and draw(st.integers(0, 2)) == 0:
+        signature = replace(signature, result=draw(st.sampled_from(Result)))
+    return signature
 
 
 @st.composite
@@ -76,8 +95,8 @@ def values(draw: st.DrawFn, annotation: Annotation | None) -> str:
 
 
 @st.composite
-def cases(draw: st.DrawFn, signature: Signature) -> Case:
-    scheduler = draw(st.sampled_from(SCHEDULERS))
+def cases(draw: st.DrawFn, signature: Signature, published: bool = False) -> Case:
+    scheduler = draw(st.sampled_from(SCHEDULERS + (PUBLISHED_SCHEDULERS if published else ())))
     positional = signature.positional
     star = signature.variadic(Kind.VAR_POSITIONAL)
     double_star = signature.variadic(Kind.VAR_KEYWORD)
@@ -116,8 +135,31 @@ def cases(draw: st.DrawFn, signature: Signature) -> Case:
         draw(st.permutations(keyword_arguments)) if len(keyword_arguments) > 1 else keyword_arguments
     )
     arguments = _maybe_star(draw, arguments)
+    if scheduler.positional_only:
+        keyword_arguments = []
     by_keyword = bool(scheduler.reserved) and "func" not in named and draw(st.integers(0, 4)) == 0
-    return Case(signature, scheduler, (*arguments, *keyword_arguments), by_keyword)
+    case = Case(signature, scheduler, (*arguments, *keyword_arguments), by_keyword)
+    return draw(_packing(case)) if scheduler.packed else case
+
+
+@st.composite
+def _packing(draw: st.DrawFn, case: Case) -> Case:
+    """How ``args=`` and ``kwargs=`` are written: literals, or variables of known or unknown shape.
+
+    A variable holds values whose type mypy infers without context (``[True]`` alone is a ``list[bool]``,
+    which does not fit ``list[int]``); where one would not, or would be empty, the call keeps a literal.
+    """
+    args_form = draw(st.sampled_from(ArgsForm))
+    kwargs_form = draw(st.sampled_from(KwargsForm))
+    positional = case.positional_values
+    if args_form in (ArgsForm.TUPLE_VARIABLE, ArgsForm.LIST_VARIABLE) and not (
+        positional and all(v in VALUE_TYPES for v in positional)
+    ):
+        args_form = ArgsForm.TUPLE
+    keywords = [a.value for a in case.keyword_arguments]
+    if kwargs_form is not KwargsForm.DICT and not (keywords and all(v in VALUE_TYPES for v in keywords)):
+        kwargs_form = KwargsForm.DICT
+    return replace(case, args_form=args_form, kwargs_form=kwargs_form)
 
 
 @st.composite
@@ -171,9 +213,10 @@ def _maybe_star(draw: st.DrawFn, arguments: list[Argument]) -> list[Argument]:
 def batches(
     draw: st.DrawFn, size: int, target_kinds: tuple[TargetKind, ...] = tuple(TargetKind)
 ) -> list[Case]:
-    """About ``size`` cases: a few calls for each generated signature."""
+    """About ``size`` cases: a few calls for each generated signature, published code's shapes included."""
     batch: list[Case] = []
     while len(batch) < size:
-        signature = draw(signatures(target_kinds))
-        batch += draw(st.lists(cases(signature), min_size=1, max_size=min(5, size - len(batch))))
+        signature = draw(signatures(target_kinds, published=True))
+        calls = cases(signature, published=True)
+        batch += draw(st.lists(calls, min_size=1, max_size=min(5, size - len(batch))))
     return batch

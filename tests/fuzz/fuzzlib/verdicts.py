@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import inspect
 import itertools
 import os
@@ -9,6 +10,7 @@ import re
 import subprocess
 import sys
 import types
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -16,8 +18,22 @@ from typing import Any, TypeVar
 
 import anyio
 import starlette.background
+from starlette._utils import is_async_callable
 
-from .model import SCHEDULER_OBJECTS, Annotation, Case, Kind, RenderedModule, Signature, render_module
+from .model import (
+    SCHEDULER_OBJECTS,
+    START_SOON,
+    Annotation,
+    Case,
+    Coroutines,
+    Decorator,
+    Kind,
+    RenderedModule,
+    Scheduler,
+    Signature,
+    TargetKind,
+    render_module,
+)
 
 MODULE_NAME = "fuzzmod"
 GENERATED_MODULE = "bgtyped_fuzz_generated"
@@ -69,9 +85,15 @@ def run_mypy(source: str, workdir: Path, cache_dir: Path) -> MypyRun:
 
 @dataclass
 class RuntimeVerdict:
-    accepted: bool  # the call binds, the scheduler took it, the task ran, and every value fits
+    accepted: (
+        bool  # the call binds, the scheduler took it, the task ran, every value fits, its result is used
+    )
     reason: str
     consistent: bool = True  # the scheduler's verdict on binding equals a direct call's
+    # Whether a checker can know the rejection from the types: not through an untyped decorator, a packed value
+    # of unknown shape (``args=values``), or a return annotation of ``Any``. mypy with the plugin must then
+    # still accept the call (it never guesses), whatever the runtime says.
+    knowable: bool = True
 
 
 def _capture(*args: Any, **kwargs: Any) -> tuple[tuple[Any, ...], dict[str, Any]]:
@@ -89,13 +111,57 @@ def fresh_namespace(definitions: str) -> dict[str, Any]:
 
 def binding_error(target: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> str | None:
     """The ``TypeError`` a real call raises, if any (generated bodies do nothing, so it can only be binding)."""
+    return _call(target, args, kwargs)[0]
+
+
+def _call(
+    target: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> tuple[str | None, object]:
+    """A real call's ``TypeError``, or what it returned (a coroutine is closed: only its kind matters)."""
     try:
         result = target(*args, **kwargs)
     except TypeError as error:
-        return f"TypeError: {error}"
+        return f"TypeError: {error}", None
     if inspect.iscoroutine(result):
         result.close()
-    return None
+    return None, result
+
+
+def result_error(scheduler: Scheduler, target: Callable[..., Any], result: object) -> str | None:
+    """Why what the task returned is a mistake for its scheduler, if it is."""
+    coroutines = scheduler.coroutines
+    if coroutines is Coroutines.REQUIRED:
+        return (
+            None if inspect.iscoroutine(result) else f"{scheduler.name} requires a coroutine, got {result!r}"
+        )
+    if not inspect.isawaitable(result):
+        return None
+    if coroutines is Coroutines.DROPPED:
+        return f"{scheduler.name} never awaits the awaitable the task returns"
+    if is_async_callable(target):
+        return None
+    return "a sync callable returned an awaitable: run in a thread, and not awaited by Starlette or FastAPI"
+
+
+def _result_knowable(case: Case) -> bool:
+    """Whether the types tell what the target returns, and (for bgtyped, Starlette, FastAPI) that it is sync."""
+    signature = case.signature
+    if signature.decorator is Decorator.UNTYPED:
+        return False
+    if signature.result is not None and not signature.result.known:
+        return False
+    if (
+        signature.result is None
+        and not signature.returns_none
+        and signature.target_kind is not TargetKind.CLASS
+    ):
+        return False  # no return annotation: `Any`
+    # A decorator may have made a sync def async (the plugin does not guess); a thread awaits nothing anyway.
+    return case.scheduler.coroutines is not Coroutines.AWAITED or signature.decorator is None
+
+
+def _arguments_knowable(case: Case) -> bool:
+    return case.signature.decorator is not Decorator.UNTYPED and not case.unknown_shape
 
 
 def misfit(signature: Signature, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str | None:
@@ -142,50 +208,104 @@ class _Observed:
     misfit: str | None
     collides: bool  # a task keyword, or positional arguments, meet the scheduler's own `func` / `self`
     scheduler_error: str | None
+    result: str | None = None  # what the task returns is a mistake for its scheduler
     task: starlette.background.BackgroundTask | None = None
     run_error: str | None = None
 
     def verdict(self) -> RuntimeVerdict:
-        reason = self.scheduler_error or self.run_error or self.binding or self.misfit or ACCEPTED
+        reason = (
+            self.scheduler_error or self.run_error or self.binding or self.misfit or self.result or ACCEPTED
+        )
         # bgtyped refuses at scheduling exactly the calls that do not bind; Starlette and FastAPI refuse only
         # collisions with their own parameters. Either way, a scheduled task fails exactly when it cannot bind.
-        schedules = not self.collides if self.case.scheduler.runs_later else self.binding is None
+        # A thread run in place fails exactly when the target cannot bind; start_soon also when it returns
+        # no coroutine.
+        scheduler = self.case.scheduler
+        schedules = not self.collides if scheduler.runs_later else self.binding is None
+        hidden = self.case.signature.decorator is Decorator.STRIPS_CONTEXT
+        if not scheduler.runs_later and scheduler.coroutines is Coroutines.AWAITED and hidden:
+            # bgtyped binds against the signature it can see: a wrapper's `*args, **kwargs` take anything.
+            schedules = True
+        if scheduler.coroutines is Coroutines.REQUIRED:
+            schedules = schedules and self.result is None
         consistent = (self.scheduler_error is None) == schedules and (
             self.task is None or (self.run_error is None) == (self.binding is None)
         )
-        return RuntimeVerdict(reason == ACCEPTED, reason, consistent)
+        knowable = (
+            (self.binding is not None or self.misfit is not None or self.collides)
+            and _arguments_knowable(self.case)
+        ) or (self.result is not None and _result_knowable(self.case))
+        return RuntimeVerdict(reason == ACCEPTED, reason, consistent, knowable or reason == ACCEPTED)
 
 
 def runtime_verdicts(cases: Sequence[Case], module: RenderedModule) -> list[RuntimeVerdict]:
     """Execute the module's definitions, then each call exactly as written, with fresh schedulers.
 
-    Every scheduled task is run, on one event loop per batch: Starlette and FastAPI bind only then.
+    Every scheduled task is run, on one event loop per batch: Starlette and FastAPI bind only then. The
+    coroutines that threads and Starlette drop are the mistakes being judged: their warnings are silenced.
     """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "coroutine .* was never awaited", RuntimeWarning)
+        verdicts = _runtime_verdicts(cases, module)
+        gc.collect()
+    return verdicts
+
+
+def _runtime_verdicts(cases: Sequence[Case], module: RenderedModule) -> list[RuntimeVerdict]:
     namespace = fresh_namespace(module.definitions)
     observed: list[_Observed] = []
     for case, name in zip(cases, module.target_names, strict=True):
         target = eval(case.signature.target_text(name), namespace)
         args, kwargs = eval(f"_capture({case.render_arguments()})", namespace)
-        binding = binding_error(target, args, kwargs)
+        binding, result = _call(target, args, kwargs)
         seen = _Observed(
             case,
             binding,
             None if binding is not None else misfit(case.signature, args, kwargs),
             bool(case.scheduler.reserved & set(kwargs)) or (case.target_by_keyword and bool(args)),
             None,
+            None if binding is not None else result_error(case.scheduler, target, result),
         )
         schedulers = {variable: eval(f"{cls}()", namespace) for variable, cls in SCHEDULER_OBJECTS.items()}
         namespace.update(schedulers)
         try:
-            made = eval(case.render_call(name), namespace)
+            made = _schedule(case, name, namespace)
         except TypeError as error:
             seen.scheduler_error = f"the scheduler raised TypeError: {error}"
         else:
             instance = case.scheduler.instance
-            seen.task = made if instance is None else schedulers[instance].tasks[-1]
+            if instance in schedulers:
+                seen.task = schedulers[instance].tasks[-1]
+            elif isinstance(made, starlette.background.BackgroundTask):
+                seen.task = made
         observed.append(seen)
     _run_tasks([seen for seen in observed if seen.task is not None])
     return [seen.verdict() for seen in observed]
+
+
+def _schedule(case: Case, name: str, namespace: dict[str, Any]) -> object:
+    """Make the scheduling call as written; a task group's, inside a real task group that runs the task."""
+    call = case.render_call(name)
+    if case.scheduler is not START_SOON:
+        return eval(call, namespace)
+    raised: list[TypeError] = []
+
+    async def in_task_group() -> None:
+        async with anyio.create_task_group() as group:
+            namespace["tg"] = group
+            try:
+                eval(call, namespace)
+            except TypeError as error:
+                raised.append(error)
+            except AttributeError as error:
+                # anyio's TypeError for a result that is no coroutine reads the callable's `__qualname__`,
+                # which a callable instance lacks.
+                raised.append(TypeError(f"start_soon failed: {error}"))
+
+    anyio.run(in_task_group)
+    if raised:
+        raise raised[0]
+    return None
 
 
 def _run_tasks(observed: list[_Observed]) -> None:
@@ -210,7 +330,8 @@ class Disagreement:
     def describe(self) -> str:
         module = render_module([self.case])
         call_line = module.text.splitlines()[module.call_lines[0] - 1]
-        definition = "\n".join(self.case.signature.render_definition(module.target_names[0]))
+        name = module.target_names[0]
+        definition = "\n".join(self.case.signature.render_definition(name) + self.case.render_values(name))
         static = "; ".join(self.static_errors) if self.static_errors else "no error"
         runtime = "accepted" if self.runtime.accepted else "rejected"
         return (
@@ -237,6 +358,8 @@ class BatchResult:
     calls: int = 0
     static_accepted: int = 0
     runtime_accepted: int = 0
+    unknowable: int = 0  # rejected at run time for a reason no type says, and accepted by mypy, as it must be
+    shapes: dict[str, int] = field(default_factory=dict)  # calls per shape of published code
     disagreements: list[Disagreement] = field(default_factory=list)
     runtime_inconsistencies: list[str] = field(default_factory=list)
     unexpected: list[str] = field(default_factory=list)  # crashes, errors on definition lines, stray output
@@ -262,12 +385,16 @@ def compare(cases: Sequence[Case], workdir: Path, cache_dir: Path) -> BatchResul
             result.unexpected.append(f"error on line {line_number} `{lines[line_number - 1]}`: {messages}")
     verdicts = runtime_verdicts(cases, module)
     for case, line_number, verdict in zip(cases, module.call_lines, verdicts, strict=True):
+        for shape in case.shapes():
+            result.shapes[shape] = result.shapes.get(shape, 0) + 1
         static_errors = run.errors.get(line_number, [])
         result.static_accepted += not static_errors
         result.runtime_accepted += verdict.accepted
         if not verdict.consistent:
             result.runtime_inconsistencies.append(f"{lines[line_number - 1]}: {verdict.reason}")
-        if verdict.accepted == bool(static_errors):
+        if not verdict.accepted and not verdict.knowable and not static_errors:
+            result.unknowable += 1
+        elif verdict.accepted == bool(static_errors):
             result.disagreements.append(Disagreement(case, static_errors, verdict))
     return result
 

@@ -175,7 +175,10 @@ REJECTED: dict[str, tuple[Callable[[BackgroundTasks], None], str]] = {
         "Mailer.build() takes 2 positional arguments",
     ),
     "staticmethod": (lambda t: t.add_task(Mailer.static), "Mailer.static() missing 1 required positional"),
-    "class": (lambda t: t.add_task(Report, "t", 3), "Report.__init__() takes 2 positional arguments but 3 were given"),
+    "class": (
+        lambda t: t.add_task(Report, "t", 3),
+        "Report.__init__() takes 2 positional arguments but 3 were given",
+    ),
     "callable instance": (
         lambda t: t.add_task(SyncHook()),
         "SyncHook.__call__() missing 1 required positional",

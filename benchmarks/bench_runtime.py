@@ -247,7 +247,8 @@ def main(argv: list[str] | None = None) -> None:
         )
     growth, cached = memory_growth()
     print(
-        f"memory: {growth:+d} KiB resident after scheduling 1,000,000 distinct closures ({cached} checks cached)"
+        f"memory: {growth:+d} KiB resident after scheduling 1,000,000 distinct closures "
+        f"({cached} checks cached)"
     )
 
 

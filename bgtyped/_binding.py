@@ -93,35 +93,24 @@ def check_arguments(
     ``functools.partial`` or a bound method, or an instance whose ``__call__`` is one.
     """
     if type(func) is _FunctionType:
-        # The hot path: scheduling a module function, a closure or a lambda.
-        (
-            _,
-            positional_defaults,
-            kwdefaults,
-            kwdefault_names,
-            fewest,
-            most,
-            keywords_after,
-            is_async,
-            binder,
-        ) = _function_binders.get(id(func.__code__), _UNSEEN)
+        # The hot path: a module function, a closure or a lambda whose call the cached shortcut vouches for.
+        _, positional_defaults, kwdefaults, kwdefault_names, fewest, most, keywords_after, is_async, _ = (
+            _lasting_functions.get(func) or _function_binders.get(id(func.__code__), _UNSEEN)
+        )
         defaults = func.__defaults__
-        if (0 if defaults is None else len(defaults)) == positional_defaults and (
-            kwdefault_names is None
-            or func.__kwdefaults__ is kwdefaults
-            or (func.__kwdefaults__ or _NO_KWDEFAULTS).keys() == kwdefault_names
+        count = len(args)
+        if not (
+            (0 if defaults is None else len(defaults)) == positional_defaults
+            and (
+                kwdefault_names is None
+                or func.__kwdefaults__ is kwdefaults
+                or (func.__kwdefaults__ or _NO_KWDEFAULTS).keys() == kwdefault_names
+            )
+            and fewest <= count <= most
+            and (not kwargs or keywords_after[count].issuperset(kwargs))
         ):
-            count = len(args)
-            if not (fewest <= count <= most and (not kwargs or keywords_after[count].issuperset(kwargs))):
-                try:
-                    binder(*args, **kwargs)
-                except TypeError:
-                    _raise_as(func, binder, args, kwargs)
-                    raise
-            if is_async or _COROUTINE_MARK is None:
-                return is_async
-            return getattr(func, "_is_coroutine_marker", None) is _COROUTINE_MARK
-        return _check_function(func, args, kwargs)
+            return _check_function(func, args, kwargs)
+        return is_async or (_COROUTINE_MARK is not None and _marked_async(func))
     kind = type(func)
     if kind is _MethodType:
         return check_arguments(func.__func__, (func.__self__, *args), kwargs)  # type: ignore[attr-defined]
@@ -145,12 +134,34 @@ def check_arguments(
 
 
 def _check_function(func: types.FunctionType, args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
-    """The cache miss of ``check_arguments`` for a plain function (and singledispatch's wrappers)."""
+    """``check_arguments`` for a plain function whose call the cached shortcut does not vouch for."""
     code = func.__code__
     if code is _SINGLEDISPATCH_CODE:
         return _check_singledispatch(func, args, kwargs)
     if code is _SINGLEDISPATCHMETHOD_CODE:
         return _check_singledispatchmethod(func, args, kwargs)
+    entry = _function_binders.get(id(code))
+    if entry is None or not _binds_like(func, entry):
+        entry = _new_function_entry(func)
+    binder = entry[-1]
+    try:
+        binder(*args, **kwargs)
+    except TypeError:
+        _raise_as(func, binder, args, kwargs)
+        raise
+    return entry[7] or _marked_async(func)
+
+
+def _binds_like(func: types.FunctionType, entry: _FunctionEntry) -> bool:
+    """Whether ``func`` has the defaults ``entry`` was made for (its code is the entry's)."""
+    defaults, kwdefaults = func.__defaults__, func.__kwdefaults__
+    return (0 if defaults is None else len(defaults)) == entry[1] and (
+        entry[3] is None or (kwdefaults or _NO_KWDEFAULTS).keys() == entry[3]
+    )
+
+
+def _new_function_entry(func: types.FunctionType) -> _FunctionEntry:
+    code = func.__code__
     defaults = func.__defaults__
     positional_defaults = 0 if defaults is None else len(defaults)
     kwdefaults = func.__kwdefaults__
@@ -173,7 +184,12 @@ def _check_function(func: types.FunctionType, args: tuple[Any, ...], kwargs: dic
     )
     if "<locals>" not in func.__qualname__ and func.__name__ != "<lambda>":
         _lasting_functions[func] = entry
-    return check_arguments(func, args, kwargs)
+    return entry
+
+
+def _marked_async(func: types.FunctionType) -> bool:
+    """Python 3.12+: whether ``inspect.markcoroutinefunction`` marked this sync function as async."""
+    return _COROUTINE_MARK is not None and getattr(func, "_is_coroutine_marker", None) is _COROUTINE_MARK
 
 
 def _binding_shortcut(

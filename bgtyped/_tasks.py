@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import collections
 import functools
 import inspect
 import itertools
 import logging
+import operator
 from collections.abc import Callable, Iterable, Sequence
 from typing import Annotated, Any, ParamSpec, SupportsIndex
 
@@ -75,7 +77,7 @@ class BackgroundTasks(background.BackgroundTasks):
     _ran = 0  # how many of `tasks` have been started
 
     def __init__(self, tasks: Sequence[background.BackgroundTask] | None = None) -> None:
-        self.tasks = list(tasks) if tasks else []
+        self.tasks = _TaskList(tasks or ())
 
     # Positional-only `func` narrows Starlette's signature, which also accepts `func=` by keyword.
     def add_task(  # type: ignore[override]
@@ -115,28 +117,28 @@ class BackgroundTasks(background.BackgroundTasks):
         try:
             await self._run_pending()
         finally:
-            self.tasks = _RanTasks(self.tasks)
+            self._close()
 
     async def _run_pending(self) -> None:
         """Run the tasks not started yet, in order, including any added meanwhile; report what failed."""
         failed: list[background.BackgroundTask] = []
         tasks = self.tasks
-        position = self._ran
+        pending = iter(tasks)
+        collections.deque(itertools.islice(pending, self._ran), maxlen=0)  # skip those already run
         try:
             # A list's iterator also reaches items appended while it runs: a task may schedule a follow-up.
-            for task in itertools.islice(tasks, position, None):
-                position += 1
+            for task in pending:
                 try:
                     await task()
                 except Exception as failure:
                     logger.error("background task %s failed", _describe(task), exc_info=failure)
                     failed.append(task)
         except BaseException as stop:
+            position = len(tasks) - operator.length_hint(pending)
             report_unfinished(f"stopped by {type(stop).__name__}", tasks[position - 1], tasks[position:])
-            position = len(tasks)
             raise
         finally:
-            self._ran = position
+            self._ran = len(tasks)
         if failed:
             logger.warning(
                 "%d of %d background tasks failed: %s",
@@ -145,6 +147,14 @@ class BackgroundTasks(background.BackgroundTasks):
                 "; ".join(map(_describe, failed)),
             )
 
+    def _close(self) -> None:
+        """From now on, adding a task raises: it would never run."""
+        if type(self.tasks) is _TaskList:
+            # In place, no copy of a long list: both classes are plain lists with no slots of their own.
+            self.tasks.__class__ = _RanTasks  # type: ignore[assignment]
+        else:  # a list put there by hand
+            self.tasks = _RanTasks(self.tasks)
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.tasks!r})"
 
@@ -152,8 +162,16 @@ class BackgroundTasks(background.BackgroundTasks):
 _new_task = object.__new__
 
 
+class _TaskList(list[background.BackgroundTask]):
+    """The tasks of a ``BackgroundTasks`` that has not run yet: a plain list."""
+
+    __slots__ = ()
+
+
 class _RanTasks(list[background.BackgroundTask]):
     """The tasks of a ``BackgroundTasks`` that has run: adding to it raises instead of losing the task."""
+
+    __slots__ = ()
 
     def append(self, task: background.BackgroundTask) -> None:
         raise RuntimeError(

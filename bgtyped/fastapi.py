@@ -14,7 +14,7 @@ from typing import Annotated
 import fastapi
 from starlette.responses import Response
 
-from ._tasks import BackgroundTasks, _RanTasks, report_unfinished
+from ._tasks import BackgroundTasks, report_unfinished
 
 __all__ = ["Tasks", "request_tasks"]
 
@@ -56,7 +56,7 @@ async def request_tasks(injected: fastapi.BackgroundTasks) -> AsyncIterator[Back
     else:
         await tasks._run_pending()
     finally:
-        tasks.tasks = _RanTasks(tasks.tasks)
+        tasks._close()
 
 
 def _raised_by_a_response(failure: BaseException) -> bool:

@@ -136,9 +136,10 @@ def check_arguments(
 def _check_function(func: types.FunctionType, args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
     """``check_arguments`` for a plain function whose call the cached shortcut does not vouch for."""
     code = func.__code__
-    if code is _SINGLEDISPATCH_CODE:
+    singledispatch_code, singledispatchmethod_code = _singledispatch_codes()
+    if code is singledispatch_code:
         return _check_singledispatch(func, args, kwargs)
-    if code is _SINGLEDISPATCHMETHOD_CODE:
+    if code is singledispatchmethod_code:
         return _check_singledispatchmethod(func, args, kwargs)
     entry = _function_binders.get(id(code))
     if entry is None or not _binds_like(func, entry):
@@ -182,7 +183,9 @@ def _new_function_entry(func: types.FunctionType) -> _FunctionEntry:
         bool(code.co_flags & _CO_COROUTINE),
         _accept_any if parameter_list is None else _compile_binder(parameter_list),
     )
-    if "<locals>" not in func.__qualname__ and func.__name__ != "<lambda>":
+    # The code's own qualified name, which functools.wraps does not rewrite: a nested `def` or a lambda makes
+    # a new function object per call, and is not held.
+    if "<locals>" not in code.co_qualname and code.co_name != "<lambda>":
         _lasting_functions[func] = entry
     return entry
 
@@ -360,8 +363,12 @@ def _check_singledispatchmethod(func: Any, args: tuple[Any, ...], kwargs: dict[s
     return check_arguments(implementation, args, kwargs)
 
 
+@functools.cache
 def _singledispatch_codes() -> tuple[types.CodeType, types.CodeType]:
-    """The code objects of the wrappers ``singledispatch`` and ``singledispatchmethod`` make."""
+    """The code objects of the wrappers ``singledispatch`` and ``singledispatchmethod`` make.
+
+    Made on first use, not at import: ``import bgtyped`` stays as cheap as Starlette's own import.
+    """
 
     @functools.singledispatch
     def function(arg: object) -> None: ...
@@ -371,9 +378,6 @@ def _singledispatch_codes() -> tuple[types.CodeType, types.CodeType]:
         def method(self, arg: object) -> None: ...
 
     return function.__code__, Owner().method.__code__  # type: ignore[attr-defined]
-
-
-_SINGLEDISPATCH_CODE, _SINGLEDISPATCHMETHOD_CODE = _singledispatch_codes()
 
 
 def not_callable_message(func: object, api: str = "add_task") -> str:

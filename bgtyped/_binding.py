@@ -31,7 +31,7 @@ import keyword
 import reprlib
 import types
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 # Called with the scheduled arguments: raises the TypeError a real call would raise, else returns None.
@@ -50,22 +50,26 @@ _NO_KWDEFAULTS: dict[str, Any] = {}
 
 # What binding a plain function depends on, per code object, by id(code). Each entry is a tuple:
 #   code                the code object itself: held, so that its id is not reused while the entry exists
+#   defaults            the __defaults__ first seen (a module function's own: an identity check suffices)
 #   positional_defaults len(__defaults__) the binder was made for
-#   kwdefaults          the __kwdefaults__ first seen (a module function's own: an identity check suffices)
+#   kwdefaults          the __kwdefaults__ first seen, like defaults
 #   kwdefault_names     the names it has, or None when the code has no keyword-only parameters
-#   fewest, most        a positional count in this range, with keywords from keywords_after[count], surely
-#   keywords_after      binds (fewest > most when no such shortcut exists: **kwargs, required keyword-only)
+#   fewest, most        a positional count in this range, with keywords that keywords_fit[count] accepts,
+#   keywords_fit        surely binds (fewest > most when there is no such shortcut: **kwargs, a required
+#                       keyword-only parameter)
 #   is_async            whether the code is a coroutine function's
 #   binder              the exact check, for every call the shortcut does not vouch for
+# The defaults held are a module function's own, or the first closure's of its `def`.
 # The size bound keeps code objects made at run time (exec, code.replace) from piling up.
 _FunctionEntry = tuple[
     types.CodeType | None,
+    tuple[Any, ...] | None,
     int,
     dict[str, Any] | None,
     frozenset[str] | None,
     int,
     int,
-    tuple[frozenset[str], ...],
+    tuple[Callable[[Iterable[str]], bool], ...],
     bool,
     Binder,
 ]
@@ -80,7 +84,7 @@ def _unseen(*args: object, **kwargs: object) -> None:
     raise AssertionError("never called: no function has -1 defaults")
 
 
-_UNSEEN: _FunctionEntry = (None, -1, None, None, 1, 0, (), False, _unseen)
+_UNSEEN: _FunctionEntry = (None, None, -1, None, None, 1, 0, (), False, _unseen)
 
 
 def check_arguments(
@@ -94,20 +98,29 @@ def check_arguments(
     """
     if type(func) is _FunctionType:
         # The hot path: a module function, a closure or a lambda whose call the cached shortcut vouches for.
-        _, positional_defaults, kwdefaults, kwdefault_names, fewest, most, keywords_after, is_async, _ = (
-            _lasting_functions.get(func) or _function_binders.get(id(func.__code__), _UNSEEN)
-        )
+        (
+            _,
+            first_defaults,
+            positional_defaults,
+            kwdefaults,
+            kwdefault_names,
+            fewest,
+            most,
+            keywords_fit,
+            is_async,
+            _,
+        ) = _lasting_functions.get(func) or _function_binders.get(id(func.__code__), _UNSEEN)
         defaults = func.__defaults__
         count = len(args)
         if not (
-            (0 if defaults is None else len(defaults)) == positional_defaults
+            (defaults is first_defaults or (0 if defaults is None else len(defaults)) == positional_defaults)
             and (
                 kwdefault_names is None
                 or func.__kwdefaults__ is kwdefaults
                 or (func.__kwdefaults__ or _NO_KWDEFAULTS).keys() == kwdefault_names
             )
             and fewest <= count <= most
-            and (not kwargs or keywords_after[count].issuperset(kwargs))
+            and (not kwargs or keywords_fit[count](kwargs))
         ):
             return _check_function(func, args, kwargs)
         return is_async or (_COROUTINE_MARK is not None and _marked_async(func))
@@ -150,14 +163,14 @@ def _check_function(func: types.FunctionType, args: tuple[Any, ...], kwargs: dic
     except TypeError:
         _raise_as(func, binder, args, kwargs)
         raise
-    return entry[7] or _marked_async(func)
+    return entry[8] or _marked_async(func)
 
 
 def _binds_like(func: types.FunctionType, entry: _FunctionEntry) -> bool:
     """Whether ``func`` has the defaults ``entry`` was made for (its code is the entry's)."""
     defaults, kwdefaults = func.__defaults__, func.__kwdefaults__
-    return (0 if defaults is None else len(defaults)) == entry[1] and (
-        entry[3] is None or (kwdefaults or _NO_KWDEFAULTS).keys() == entry[3]
+    return (0 if defaults is None else len(defaults)) == entry[2] and (
+        entry[4] is None or (kwdefaults or _NO_KWDEFAULTS).keys() == entry[4]
     )
 
 
@@ -176,6 +189,7 @@ def _new_function_entry(func: types.FunctionType) -> _FunctionEntry:
         _lasting_functions.clear()
     entry = _function_binders[id(code)] = (
         code,
+        defaults,
         positional_defaults,
         kwdefaults,
         kwdefault_names,
@@ -200,8 +214,8 @@ def _binding_shortcut(
     positional_defaults: int,
     kwdefault_names: frozenset[str],
     parameter_list: str | None,
-) -> tuple[int, int, tuple[frozenset[str], ...]]:
-    """``fewest, most, keywords_after``: calls that surely bind, checked without calling the binder.
+) -> tuple[int, int, tuple[Callable[[Iterable[str]], bool], ...]]:
+    """``fewest, most, keywords_fit``: calls that surely bind, checked without calling the binder.
 
     ``count`` positional arguments with ``fewest <= count <= most`` fill every required positional
     parameter; then keywords naming parameters left unfilled, none positional-only, bind too. Functions with
@@ -215,11 +229,11 @@ def _binding_shortcut(
     if code.co_flags & _CO_VARKEYWORDS or not kwdefault_names.issuperset(keyword_only):
         return 1, 0, ()
     first_keyword = code.co_posonlyargcount
-    keywords_after = tuple(
-        frozenset((*names[max(count, first_keyword) : positional_count], *keyword_only))
+    keywords_fit = tuple(
+        frozenset((*names[max(count, first_keyword) : positional_count], *keyword_only)).issuperset
         for count in range(positional_count + 1)
     )
-    return positional_count - positional_defaults, positional_count, keywords_after
+    return positional_count - positional_defaults, positional_count, keywords_fit
 
 
 def _raise_as(

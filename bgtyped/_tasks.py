@@ -97,9 +97,11 @@ class BackgroundTasks(background.BackgroundTasks):
     ) -> None:
         """Schedule ``func(*args, **kwargs)`` for after the response.
 
-        The arguments are checked against ``func``'s signature now: ``TypeError`` is raised here, in the
-        request handler, and nothing is added when they do not fit. Keyword arguments named ``func`` or
-        ``self`` are passed on to the task.
+        The arguments are checked now against what ``func`` will really accept: ``TypeError`` is raised
+        here, in the request handler, and nothing is added when they do not fit; callables whose parameters
+        cannot be known (builtins, ``(*args, **kwargs)`` wrappers) are accepted. Keyword arguments named
+        ``func`` or ``self`` are passed on to the task. ``RuntimeError`` is raised when these tasks have
+        already run: the task would never run.
 
         Example::
 

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import collections
 import functools
 import inspect
+import itertools
 import logging
-from collections.abc import Callable, Sequence
-from typing import Annotated, Any, ParamSpec
+import operator
+from collections.abc import Callable, Iterable, Sequence
+from typing import Annotated, Any, ParamSpec, SupportsIndex
 
 import anyio.to_thread
 from starlette import background
@@ -33,7 +36,7 @@ class BackgroundTask(background.BackgroundTask):
 
     # `func` is positional-only so that a task may take a keyword argument named `func` (or `self`).
     def __init__(self, func: Callable[P, Any], /, *args: P.args, **kwargs: P.kwargs) -> None:
-        self.is_async = check_arguments(func, args, kwargs)
+        self.is_async = check_arguments(func, args, kwargs, "BackgroundTask")
         self.func = func
         self.args = args
         self.kwargs = kwargs
@@ -54,10 +57,13 @@ class BackgroundTask(background.BackgroundTask):
 class BackgroundTasks(background.BackgroundTasks):
     """Functions to call after the response is sent, each checked when it is added.
 
-    Pass an instance as a response's ``background``; the tasks run in order once the response is sent.
-    ``async def`` functions are awaited, plain ``def`` functions run in a threadpool. A failing task does not
-    stop the ones after it: each failure is logged on the ``bgtyped`` logger and re-raised at the end (an
-    ``ExceptionGroup`` when several failed).
+    Pass an instance as a response's ``background``; the tasks run in order once the response is sent,
+    including tasks added while they run. ``async def`` functions are awaited, plain ``def`` functions run in
+    a threadpool. A failing task does not stop the ones after it, and is not raised into the server: each
+    failure is logged once, with its traceback, on the ``bgtyped`` logger (ERROR), then one WARNING line names
+    every task that failed. Tasks cancelled (at shutdown) or skipped after a ``BaseException`` are named on
+    the same logger, and the exception propagates. Once the tasks have run, ``add_task`` raises
+    ``RuntimeError``: a task added then would never run.
 
     Example::
 
@@ -68,9 +74,10 @@ class BackgroundTasks(background.BackgroundTasks):
     """
 
     tasks: list[background.BackgroundTask]
+    _ran = 0  # how many of `tasks` have been started
 
     def __init__(self, tasks: Sequence[background.BackgroundTask] | None = None) -> None:
-        self.tasks = list(tasks) if tasks else []
+        self.tasks = _TaskList(tasks or ())
 
     # Positional-only `func` narrows Starlette's signature, which also accepts `func=` by keyword.
     def add_task(  # type: ignore[override]
@@ -90,9 +97,11 @@ class BackgroundTasks(background.BackgroundTasks):
     ) -> None:
         """Schedule ``func(*args, **kwargs)`` for after the response.
 
-        The arguments are checked against ``func``'s signature now: ``TypeError`` is raised here, in the
-        request handler, and nothing is added when they do not fit. Keyword arguments named ``func`` or
-        ``self`` are passed on to the task.
+        The arguments are checked now against what ``func`` will really accept: ``TypeError`` is raised
+        here, in the request handler, and nothing is added when they do not fit; callables whose parameters
+        cannot be known (builtins, ``(*args, **kwargs)`` wrappers) are accepted. Keyword arguments named
+        ``func`` or ``self`` are passed on to the task. ``RuntimeError`` is raised when these tasks have
+        already run: the task would never run.
 
         Example::
 
@@ -107,17 +116,46 @@ class BackgroundTasks(background.BackgroundTasks):
         self.tasks.append(task)
 
     async def __call__(self) -> None:
-        failures: list[Exception] = []
-        for task in self.tasks:
-            try:
-                await task()
-            except Exception as failure:
-                logger.error("background task %s failed", describe_call(task, short_repr), exc_info=failure)
-                failures.append(failure)
-        if len(failures) == 1:
-            raise failures[0]
-        if failures:
-            raise ExceptionGroup(f"{len(failures)} background tasks failed", failures)
+        try:
+            await self._run_pending()
+        finally:
+            self._close()
+
+    async def _run_pending(self) -> None:
+        """Run the tasks not started yet, in order, including any added meanwhile; report what failed."""
+        failed: list[background.BackgroundTask] = []
+        tasks = self.tasks
+        pending = iter(tasks)
+        collections.deque(itertools.islice(pending, self._ran), maxlen=0)  # skip those already run
+        try:
+            # A list's iterator also reaches items appended while it runs: a task may schedule a follow-up.
+            for task in pending:
+                try:
+                    await task()
+                except Exception as failure:
+                    logger.error("background task %s failed", _describe(task), exc_info=failure)
+                    failed.append(task)
+        except BaseException as stop:
+            position = len(tasks) - operator.length_hint(pending)
+            report_unfinished(f"stopped by {type(stop).__name__}", tasks[position - 1], tasks[position:])
+            raise
+        finally:
+            self._ran = len(tasks)
+        if failed:
+            logger.warning(
+                "%d of %d background tasks failed: %s",
+                len(failed),
+                len(tasks),
+                "; ".join(map(_describe, failed)),
+            )
+
+    def _close(self) -> None:
+        """From now on, adding a task raises: it would never run."""
+        if type(self.tasks) is _TaskList:
+            # In place, no copy of a long list: both classes are plain lists with no slots of their own.
+            self.tasks.__class__ = _RanTasks  # type: ignore[assignment]
+        else:  # a list put there by hand
+            self.tasks = _RanTasks(self.tasks)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.tasks!r})"
@@ -126,10 +164,57 @@ class BackgroundTasks(background.BackgroundTasks):
 _new_task = object.__new__
 
 
+class _TaskList(list[background.BackgroundTask]):
+    """The tasks of a ``BackgroundTasks`` that has not run yet: a plain list."""
+
+    __slots__ = ()
+
+
+class _RanTasks(list[background.BackgroundTask]):
+    """The tasks of a ``BackgroundTasks`` that has run: adding to it raises instead of losing the task."""
+
+    __slots__ = ()
+
+    def append(self, task: background.BackgroundTask) -> None:
+        raise RuntimeError(
+            f"background task {_describe(task)} was added after the background tasks of its response had "
+            "run, so it would never run: add it before the response is sent (in the handler or a "
+            "dependency), or call it yourself"
+        )
+
+    def extend(self, tasks: Iterable[background.BackgroundTask]) -> None:
+        for task in tasks:
+            self.append(task)
+
+    def insert(self, index: SupportsIndex, task: background.BackgroundTask) -> None:
+        self.append(task)
+
+
+def report_unfinished(
+    reason: str,
+    interrupted: background.BackgroundTask | None,
+    not_run: Sequence[background.BackgroundTask],
+    level: int = logging.ERROR,
+) -> None:
+    """Name, once, on the ``bgtyped`` logger, the task that did not finish and those that will not run."""
+    parts = [] if interrupted is None else [f"{_describe(interrupted)} did not finish"]
+    if not_run:
+        parts.append(f"{len(not_run)} did not run: {'; '.join(map(_describe, not_run))}")
+    if parts:
+        logger.log(level, "background tasks %s: %s", reason, "; ".join(parts))
+
+
+def _describe(task: background.BackgroundTask) -> str:
+    return describe_call(task, short_repr)
+
+
 def describe_call(task: background.BackgroundTask, show: Callable[[object], str]) -> str:
     """``send_email, 'a@b.c', subject='hi'``: the task's call as it would be written."""
-    func_name = getattr(task.func, "__qualname__", None)
-    parts = [func_name if isinstance(func_name, str) else show(task.func)]
+    func = getattr(task, "func", None)
+    if func is None:  # not a single call (a BackgroundTasks inside another)
+        return show(task)
+    func_name = getattr(func, "__qualname__", None)
+    parts = [func_name if isinstance(func_name, str) else show(func)]
     parts += [show(value) for value in task.args]
     parts += [f"{name}={show(value)}" for name, value in task.kwargs.items()]
     return ", ".join(parts)

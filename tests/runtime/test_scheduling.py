@@ -82,6 +82,19 @@ def decorated(to: str) -> None:
     calls.append(("decorated", (to,), {}))
 
 
+def with_retries(func: Callable[[str], None]) -> Callable[..., None]:
+    @functools.wraps(func)
+    def wrapper(item: str, *, retries: int = 3) -> None:
+        func(item)
+
+    return wrapper
+
+
+@with_retries
+def retried(item: str) -> None:
+    calls.append(("retried", (item,), {}))
+
+
 def run_in_app(schedule: Callable[[BackgroundTasks], None]) -> None:
     """Schedule from inside a request handler; the tasks run after the response, as in production."""
 
@@ -162,7 +175,10 @@ REJECTED: dict[str, tuple[Callable[[BackgroundTasks], None], str]] = {
         "Mailer.build() takes 2 positional arguments",
     ),
     "staticmethod": (lambda t: t.add_task(Mailer.static), "Mailer.static() missing 1 required positional"),
-    "class": (lambda t: t.add_task(Report, "t", 3), "Report() takes 1 positional argument but 2 were given"),
+    "class": (
+        lambda t: t.add_task(Report, "t", 3),
+        "Report.__init__() takes 2 positional arguments but 3 were given",
+    ),
     "callable instance": (
         lambda t: t.add_task(SyncHook()),
         "SyncHook.__call__() missing 1 required positional",
@@ -176,9 +192,9 @@ REJECTED: dict[str, tuple[Callable[[BackgroundTasks], None], str]] = {
         lambda t: t.add_task(functools.partial(functools.partial(send_email, "a"), "b"), "c"),
         "send_email() takes from 1 to 2 positional arguments but 3 were given",
     ),
-    "wraps-decorated": (
-        lambda t: t.add_task(decorated),
-        "decorated() missing 1 required positional argument",
+    "wraps-decorated, checked by the wrapper's own parameters": (
+        lambda t: t.add_task(retried, "x", "y"),
+        "retried() takes 1 positional argument but 2 were given",
     ),
     "positional-only by keyword": (
         lambda t: t.add_task(divmod_like, a=1, b=2),

@@ -6,6 +6,8 @@ being scheduled, and reports the ways a scheduled task silently fails to run.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 from functools import partial
 from typing import Any, ClassVar, Final
@@ -26,7 +28,9 @@ from .callables import PARTIAL
 from .config import BgtypedConfig, load_config
 from .registry import BUILTIN_SCHEDULERS, CONSTRUCTOR, Registry, SchedulerSpec
 
-__version__: Final = "0.2.0"
+RELEASE: Final = "0.3.0"
+# The release; once the plugin is constructed, with the digest of its settings (see `_snapshot_settings`).
+__version__ = RELEASE
 
 
 class BgtypedPlugin(Plugin):
@@ -39,9 +43,10 @@ class BgtypedPlugin(Plugin):
         self._registry: Final[Registry] = Registry.build(self.schedulers + self._config.schedulers)
         # Asked for once per module when mypy validates its cache: computed once.
         self._config_data: Final[dict[str, object]] = {
-            "version": __version__,
+            "version": RELEASE,
             "config": self._config.to_data(),
         }
+        _snapshot_settings(self._config_data)
 
     def report_config_data(self, ctx: ReportConfigContext) -> dict[str, object]:
         return self._config_data
@@ -132,8 +137,26 @@ def _check_function_call(spec: SchedulerSpec, ctx: FunctionContext) -> Type:
     return signatures.scheduler_return_type(ctx, spec)
 
 
+def _snapshot_settings(config_data: dict[str, object]) -> None:
+    """Make the settings in force part of the plugin's snapshot, so that ``dmypy run`` follows a change.
+
+    mypy's daemon keeps the plugin it started with; at each ``dmypy run`` it loads the plugins again and
+    restarts when a plugin's snapshot differs: the hash of the entry module's file and its
+    ``__version__``, read right after the plugin is constructed. Settings that changed since the daemon
+    started therefore restart it, as ``report_config_data`` rechecks a cold or warm run. ``__version__``
+    keeps the release, with the settings' digest as a local version label when there are any.
+    """
+    global __version__
+    config = config_data["config"]
+    if config == BgtypedConfig().to_data():
+        __version__ = RELEASE
+        return
+    digest = hashlib.sha256(json.dumps(config, sort_keys=True).encode()).hexdigest()[:12]
+    __version__ = f"{RELEASE}+settings.{digest}"
+
+
 def plugin(version: str) -> type[Plugin]:
     return BgtypedPlugin
 
 
-__all__ = ["BgtypedPlugin", "__version__", "plugin"]
+__all__ = ["RELEASE", "BgtypedPlugin", "__version__", "plugin"]

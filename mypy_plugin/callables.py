@@ -5,21 +5,36 @@ from __future__ import annotations
 from typing import Final, NamedTuple
 
 from mypy.checker import TypeChecker
-from mypy.nodes import Context, FuncDef, MypyFile
+from mypy.nodes import (
+    FUNC_NO_INFO,
+    NOT_ABSTRACT,
+    Context,
+    Decorator,
+    Expression,
+    FuncDef,
+    MypyFile,
+    RefExpr,
+)
 from mypy.subtypes import find_member
+from mypy.type_visitor import TypeQuery
 from mypy.types import (
+    AnyType,
     CallableType,
     FunctionLike,
     Instance,
     LiteralType,
     NoneType,
     Overloaded,
+    Parameters,
+    ParamSpecType,
     ProperType,
     TupleType,
     Type,
     TypedDictType,
     TypeType,
     TypeVarType,
+    UnboundType,
+    UninhabitedType,
     UnionType,
     get_proper_type,
 )
@@ -27,6 +42,7 @@ from mypy.types import (
 from . import errorcodes
 
 AWAITABLE: Final = "typing.Awaitable"
+COROUTINE: Final = "typing.Coroutine"
 PARTIAL: Final = "functools.partial"
 # Extra attributes of a partial's type: mypy's record of what it still accepts, and bgtyped's records of
 # the function it wraps and (a marker) whether that function is a plain sync ``def`` of source code.
@@ -66,7 +82,8 @@ def resolve(typ: Type, chk: TypeChecker, context: Context) -> Target:
     """The signature(s) a scheduled object of type ``typ`` is called with."""
     proper = get_proper_type(typ)
     if isinstance(proper, FunctionLike):
-        return Callee(proper)
+        # A type that semantic analysis left unanalysed (printed ``Result?``) is not known: no guessing.
+        return Unchecked() if proper.accept(_HasUnanalysed()) else Callee(proper)
     if isinstance(proper, TypeVarType):
         return resolve(proper.upper_bound, chk, context)
     if isinstance(proper, TypeType):
@@ -84,9 +101,20 @@ def resolve(typ: Type, chk: TypeChecker, context: Context) -> Target:
     return Unchecked()
 
 
+class _HasUnanalysed(TypeQuery[bool]):
+    # Compiled mypy lets plugins subclass TypeQuery, not its faster BoolTypeQuery.
+    def strategy(self, items: list[bool]) -> bool:
+        return any(items)
+
+    def visit_unbound_type(self, t: UnboundType) -> bool:
+        return True
+
+
 def _resolve_instance(typ: ProperType, instance: Instance) -> Target:
     partial = partial_signature(instance)
     if partial is not None:
+        if partial.accept(_HasUnanalysed()):
+            return Unchecked()
         wraps_sync_def = instance.extra_attrs is not None and WRAPS_SYNC_DEF in instance.extra_attrs.immutable
         return Callee(partial, _bound_positionally(partial, wrapped_signature(instance)), wraps_sync_def)
     call = find_member("__call__", instance, instance, is_operator=True)
@@ -144,9 +172,10 @@ def _extra_callable(instance: Instance, name: str) -> CallableType | None:
 
 
 def is_plain_sync_def(signature: CallableType, chk: TypeChecker) -> bool:
-    """A class, or a ``def`` in source code that no decorator may have made async.
+    """A class, or a concrete ``def`` in source code that no decorator may have made async.
 
-    A stub's ``def f() -> Coroutine[...]`` may stand for an ``async def``: only source code tells.
+    A stub's ``def f() -> Coroutine[...]`` may stand for an ``async def``: only source code tells. So may a
+    Protocol member or an abstract method: what runs is an implementation, which may be an ``async def``.
     """
     if signature.is_type_obj():
         return True
@@ -154,6 +183,10 @@ def is_plain_sync_def(signature: CallableType, chk: TypeChecker) -> bool:
     if not isinstance(definition, FuncDef) or definition.is_coroutine:
         return False
     if definition.is_decorated and not (definition.is_static or definition.is_class):
+        return False
+    if definition.abstract_status != NOT_ABSTRACT or (
+        definition.info is not FUNC_NO_INFO and definition.info.is_protocol
+    ):
         return False
     module = _defining_module(definition.fullname, chk)
     return module is not None and not module.is_stub
@@ -208,9 +241,65 @@ def display_name(signature: ProperType) -> str | None:
 
 
 def is_awaitable(typ: Type) -> bool:
+    """Whether a value of type ``typ`` is awaitable on every path.
+
+    A union that merely may be awaitable (``int | Awaitable[int]``, ``Any | Awaitable[Any]``) is the
+    signature of a callback that may be sync or async, which frameworks tell apart at run time.
+    """
     proper = get_proper_type(typ)
     if isinstance(proper, Instance):
         return proper.type.has_base(AWAITABLE)
     if isinstance(proper, UnionType):
-        return any(is_awaitable(item) for item in proper.items)
+        return all(is_awaitable(item) for item in proper.items)
+    return False
+
+
+def may_not_be_coroutine(typ: Type) -> bool:
+    """Whether a value of type ``typ`` may, on some path, be something other than a coroutine.
+
+    ``Any``, a type variable and ``NoReturn`` say nothing; an awaitable that is not a ``Coroutine`` does.
+    """
+    proper = get_proper_type(typ)
+    if isinstance(proper, UnionType):
+        return any(may_not_be_coroutine(item) for item in proper.items)
+    if isinstance(proper, Instance):
+        return not proper.type.has_base(COROUTINE)
+    return not isinstance(proper, AnyType | TypeVarType | UninhabitedType)
+
+
+def bound_task_definition(expr: Expression, receiver: Type) -> CallableType | None:
+    """What a task is called with, from its decorated definition, when the task's type does not say.
+
+    ``@shared_task(bind=True)`` on ``def rebuild(self: Task[..., str], version: int)`` gives
+    ``Task[Any, str]``: celery-types takes the task's parameters from the annotation of ``self``. The
+    definition's own parameters after ``self`` are the ones the task is called with.
+    """
+    receiver = get_proper_type(receiver)
+    if not isinstance(expr, RefExpr) or not isinstance(expr.node, Decorator):
+        return None
+    if not isinstance(receiver, Instance) or not _parameters_unknown(receiver):
+        return None
+    definition = expr.node.func.type
+    if not isinstance(definition, CallableType) or not definition.arg_kinds:
+        return None
+    first = get_proper_type(definition.arg_types[0])
+    if not definition.arg_kinds[0].is_positional() or not isinstance(first, Instance):
+        return None
+    if not receiver.type.has_base(first.type.fullname):
+        return None  # not bound to the task: ``self`` is not the task itself
+    return definition.copy_modified(
+        arg_types=definition.arg_types[1:],
+        arg_kinds=definition.arg_kinds[1:],
+        arg_names=definition.arg_names[1:],
+    )
+
+
+def _parameters_unknown(receiver: Instance) -> bool:
+    """Whether the receiver's ParamSpec is ``...`` or ``Any``: its type says nothing of the parameters."""
+    for variable, argument in zip(receiver.type.defn.type_vars, receiver.args, strict=False):
+        if isinstance(variable, ParamSpecType):
+            proper = get_proper_type(argument)
+            if isinstance(proper, AnyType):
+                return True
+            return isinstance(proper, Parameters | CallableType) and proper.is_ellipsis_args
     return False

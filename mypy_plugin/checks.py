@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from typing import Final
 
 from mypy.checker import TypeChecker
 from mypy.errorcodes import ARG_TYPE, CALL_ARG
@@ -22,6 +21,7 @@ from mypy.nodes import (
     LambdaExpr,
     MemberExpr,
     NameExpr,
+    RefExpr,
     StrExpr,
     UnaryExpr,
 )
@@ -30,31 +30,31 @@ from mypy.subtypes import is_subtype
 from mypy.types import (
     CallableType,
     Instance,
-    LiteralType,
     NoneType,
-    TupleType,
+    Overloaded,
     Type,
-    TypedDictType,
     UnionType,
     get_proper_type,
 )
 from mypy.types_utils import remove_optional
 
-from . import errorcodes
+from . import errorcodes, signatures
 from .callables import (
+    COROUTINE,
+    PARTIAL,
     Callee,
     NotCallable,
     Unchecked,
+    bound_task_definition,
     display_name,
     is_awaitable,
     is_plain_sync_def,
+    may_not_be_coroutine,
     resolve,
     with_name,
 )
 from .registry import Coroutines, Packed, Param, Receiver, SchedulerSpec, Variadic
 from .task_calls import TaskCall, single_actual, task_call
-
-COROUTINE: Final = "typing.Coroutine"
 
 
 def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerSpec) -> bool:
@@ -67,7 +67,7 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
     api = ctx.api
     if not isinstance(api, TypeChecker):
         return False
-    if _report_string_args(api, ctx, spec):
+    if _report_string_args(api, ctx, spec) or _report_positional_only_target(api, ctx, spec):
         return False
     task = task_call(ctx, spec)
     if task is None:
@@ -88,6 +88,10 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
         return True
     # A receiver is the task itself (``send_email.delay(...)``): its name is the one the call spells.
     forced_name = _expression_name(task.target) if isinstance(spec.target, Receiver) else None
+    if isinstance(spec.target, Receiver):
+        definition = bound_task_definition(task.target, task.target_type)
+        if definition is not None:
+            target = Callee(definition)
     name = forced_name or display_name(target.signature) or _expression_name(task.target)
     reported = _check_never_awaited(api, task, target, spec, name)
     task = _without_partial_bound_keywords(api, task, target, spec, name)
@@ -110,6 +114,46 @@ def _report_string_args(api: TypeChecker, ctx: FunctionContext | MethodContext, 
     parameter = arguments.args.name or "args"
     api.fail(errorcodes.string_args(spec.name, parameter, render(expr)), expr, code=ARG_TYPE)
     return True
+
+
+def _report_positional_only_target(
+    api: TypeChecker, ctx: FunctionContext | MethodContext, spec: SchedulerSpec
+) -> bool:
+    """Report ``add_task(func=f, ...)`` where ``func`` is positional-only, with the call as it should be."""
+    call = ctx.context
+    if not isinstance(call, CallExpr) or isinstance(spec.target, Receiver):
+        return False
+    if not signatures.positional_only_target_by_keyword(spec, ctx.callee_arg_names, call):
+        return False
+    parameter = spec.target.name
+    assert parameter is not None  # a target given by keyword has a name
+    target = next(arg for arg, name in zip(call.args, call.arg_names, strict=True) if name == parameter)
+    others = [
+        (arg, kind, name)
+        for arg, kind, name in zip(call.args, call.arg_kinds, call.arg_names, strict=True)
+        if arg is not target
+    ]
+    rendered = [render(arg) for arg, _, _ in others]
+    fix = None
+    callee = render(target)
+    if callee is not None and None not in rendered:
+        parts = [callee] + [
+            _spelled(text, kind, name)
+            for text, (_, kind, name) in zip(rendered, others, strict=True)
+            if text is not None
+        ]
+        fix = f"{spec.name}({', '.join(parts)})"
+    api.fail(errorcodes.target_positional_only(spec.name, parameter, fix), call, code=CALL_ARG)
+    return True
+
+
+def _spelled(text: str, kind: ArgKind, name: str | None) -> str:
+    """An argument as written in a call: ``value``, ``*value``, ``**value``, ``name=value``."""
+    if kind == ARG_STAR:
+        return f"*{text}"
+    if kind == ARG_STAR2:
+        return f"**{text}"
+    return text if name is None else f"{name}={text}"
 
 
 def _check_reserved_keywords(
@@ -148,11 +192,24 @@ def _report_not_callable(
 
 
 def _expression_name(expr: Expression) -> str:
-    """A name for a target that has none of its own, from how the call spells it."""
-    if isinstance(expr, NameExpr | MemberExpr):
+    """A name for a target that has none of its own, as the call spells it (``fn``, ``self.fn``).
+
+    A ``functools.partial(fn, ...)`` is named after the function it wraps.
+    """
+    if isinstance(expr, NameExpr):
         return expr.name
+    if isinstance(expr, MemberExpr):
+        return render(expr) or expr.name
     if isinstance(expr, LambdaExpr):
         return "lambda"
+    if (
+        isinstance(expr, CallExpr)
+        and isinstance(expr.callee, RefExpr)
+        and expr.callee.fullname == PARTIAL
+        and expr.args
+        and expr.arg_kinds[0] == ARG_POS
+    ):
+        return _expression_name(expr.args[0])
     return "task"
 
 
@@ -165,7 +222,7 @@ def _check_never_awaited(
         return False
     type_text = format_type(signature.ret_type, api.options)
     if spec.coroutines is Coroutines.REQUIRED:
-        if not is_awaitable(signature.ret_type) and not _may_be_awaitable(signature.ret_type):
+        if may_not_be_coroutine(signature.ret_type):
             text = errorcodes.not_async(spec.name, name, type_text)
             api.fail(text, task.target, code=errorcodes.TASK_NOT_ASYNC)
         return False
@@ -173,22 +230,14 @@ def _check_never_awaited(
         return False
     if spec.coroutines is Coroutines.DROPPED:
         message = errorcodes.never_awaited_by
-    elif isinstance(task.target, LambdaExpr) or _wraps_sync_def(target, signature, api):
-        message = errorcodes.never_awaited
-    else:
+    elif not (isinstance(task.target, LambdaExpr) or _wraps_sync_def(target, signature, api)):
         return False
+    elif spec.awaits_sync_results:
+        message = errorcodes.awaited_in_thread
+    else:
+        message = errorcodes.never_awaited
     api.fail(message(spec.name, name, type_text), task.target, code=errorcodes.TASK_NEVER_AWAITED)
     return True
-
-
-def _may_be_awaitable(typ: Type) -> bool:
-    """Whether a value of type ``typ`` may be awaitable at run time: ``Any``, ``object``, a type variable."""
-    proper = get_proper_type(typ)
-    if isinstance(proper, UnionType):
-        return any(_may_be_awaitable(item) for item in proper.items)
-    if isinstance(proper, Instance):
-        return proper.type.fullname == "builtins.object" or proper.type.is_protocol
-    return not isinstance(proper, NoneType | LiteralType | TupleType | TypedDictType | CallableType)
 
 
 def _wraps_sync_def(target: Callee, signature: CallableType, api: TypeChecker) -> bool:
@@ -224,9 +273,25 @@ def _check_arguments(api: TypeChecker, task: TaskCall, callee: Type, context: Co
     checker = api.expr_checker
     checker.type_context.append(None)
     try:
-        checker.check_call(callee, task.args, task.kinds, call, arg_names=task.names)
+        with api.msg.filter_errors(save_filtered_errors=True) as watcher:
+            checker.check_call(callee, task.args, task.kinds, call, arg_names=task.names)
     finally:
         checker.type_context.pop()
+    errors = watcher.filtered_errors()
+    for name in _overload_names(callee):
+        for error in errors:
+            error.message = errorcodes.requote_overload_name(error.message, name)
+    api.msg.add_errors(errors)
+
+
+def _overload_names(callee: Type) -> set[str]:
+    """The names given to a task's overloads, which mypy quotes whole (`errorcodes.overload_name`)."""
+    proper = get_proper_type(callee)
+    if isinstance(proper, UnionType):
+        return {name for item in proper.items for name in _overload_names(item)}
+    if isinstance(proper, Overloaded):
+        return {item.name for item in proper.items if item.name is not None}
+    return set()
 
 
 def _render_fix(spec: SchedulerSpec, call: CallExpr) -> str | None:
@@ -238,15 +303,7 @@ def _render_fix(spec: SchedulerSpec, call: CallExpr) -> str | None:
     items = list(zip(rendered, call.arg_kinds, call.arg_names, strict=True))
     arguments = spec.arguments
     if isinstance(arguments, Variadic):
-        parts = [callee]
-        for text, kind, name in items:
-            if kind == ARG_STAR:
-                text = f"*{text}"
-            elif kind == ARG_STAR2:
-                text = f"**{text}"
-            elif name is not None:
-                text = f"{name}={text}"
-            parts.append(f"{text}")
+        parts = [callee] + [_spelled(text, kind, name) for text, kind, name in items if text is not None]
         return f"{spec.name}({', '.join(parts)})"
     return _render_packed_fix(spec, arguments, callee, items)
 

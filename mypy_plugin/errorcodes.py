@@ -35,7 +35,7 @@ TASK_RESERVED_KEYWORD: Final = ErrorCode(
 )
 TASK_FASTAPI_INJECTION: Final = ErrorCode(
     "task-fastapi-injection",
-    "A FastAPI route parameter annotated with bgtyped.BackgroundTasks receives FastAPI's own class",
+    "A FastAPI route parameter annotated with a subclass of Starlette's BackgroundTasks receives FastAPI's",
     CATEGORY,
 )
 
@@ -122,8 +122,39 @@ def bound_by_partial(task: str, scheduler: str, keyword: str) -> str:
     )
 
 
-def fastapi_injection(parameter: str, route: str) -> str:
+def fastapi_injection(parameter: str, route: str, subclass: str | None) -> str:
+    """``subclass``: a project's own subclass of Starlette's class; None for bgtyped's."""
+    if subclass is None:
+        return (
+            f'Parameter "{parameter}" of route "{route}" is annotated with bgtyped.BackgroundTasks, '
+            "but FastAPI injects its own BackgroundTasks there; annotate it with bgtyped.fastapi.Tasks"
+        )
     return (
-        f'Parameter "{parameter}" of route "{route}" is annotated with bgtyped.BackgroundTasks, '
-        "but FastAPI injects its own BackgroundTasks there; annotate it with bgtyped.fastapi.Tasks"
+        f'Parameter "{parameter}" of route "{route}" is annotated with "{subclass}", but FastAPI injects its '
+        f'own BackgroundTasks into any subclass of Starlette\'s, so what "{subclass}" adds is lost; annotate '
+        f'it with fastapi.BackgroundTasks, or provide "{subclass}" through a dependency'
     )
+
+
+def awaited_in_thread(scheduler: str, task: str, type_text: str) -> str:
+    return (
+        f'{quoted(task)} scheduled by "{scheduler}" is not an async function but returns {type_text}: '
+        "bgtyped runs it in a thread, then awaits the awaitable, which costs a thread per task, and "
+        "Starlette's and FastAPI's own classes never await it; schedule the async function itself"
+    )
+
+
+def requote_overload_name(message: str, name: str) -> str:
+    """mypy's message with an overloaded task quoted like the others: ``"fmt" scheduled by "Thread"``."""
+    task, separator, scheduler = name.rpartition(" scheduled by ")
+    if not separator or '"' in name:
+        return message
+    return message.replace(f'"{name}"', f'{quoted(task)} scheduled by "{scheduler}"')
+
+
+def target_positional_only(scheduler: str, parameter: str, fix: str | None) -> str:
+    message = (
+        f'"{parameter}" of "{scheduler}" is positional-only: pass the function to schedule first, '
+        f'without "{parameter}="'
+    )
+    return message if fix is None else f"{message}: {fix}"

@@ -80,7 +80,8 @@ class SchedulerSpec:
     (``BackgroundTasks(tasks)`` takes tasks, not a function).
     ``coroutines`` says what becomes of the coroutine of an ``async def`` target (`Coroutines`).
     ``reserved_keywords`` fail at run time as task keywords; ``keyword_safe_alternative`` names a
-    scheduler that takes them, for the message.
+    scheduler that takes them, for the message. ``awaits_sync_results``: the awaitable a sync target
+    returns is awaited too, after the target ran in a thread (bgtyped's tasks).
     """
 
     owner: str
@@ -93,6 +94,7 @@ class SchedulerSpec:
     coroutines: Coroutines = Coroutines.AWAITED
     schedules: bool = True
     is_method: bool = True
+    awaits_sync_results: bool = False
 
     @property
     def fullname(self) -> str:
@@ -135,8 +137,18 @@ BACKGROUND_TASKS: Final[tuple[SchedulerSpec, ...]] = (
         spec
         for module in ("bgtyped", "bgtyped._tasks")
         for spec in (
-            SchedulerSpec(owner=f"{module}.BackgroundTasks", member="add_task", name="add_task"),
-            SchedulerSpec(owner=f"{module}.BackgroundTask", member=CONSTRUCTOR, name="BackgroundTask"),
+            SchedulerSpec(
+                owner=f"{module}.BackgroundTasks",
+                member="add_task",
+                name="add_task",
+                awaits_sync_results=True,
+            ),
+            SchedulerSpec(
+                owner=f"{module}.BackgroundTask",
+                member=CONSTRUCTOR,
+                name="BackgroundTask",
+                awaits_sync_results=True,
+            ),
             SchedulerSpec(
                 owner=f"{module}.BackgroundTasks",
                 member=CONSTRUCTOR,

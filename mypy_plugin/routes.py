@@ -1,4 +1,4 @@
-"""FastAPI routes that ask for ``bgtyped.BackgroundTasks`` get FastAPI's own class instead.
+"""FastAPI routes that ask for ``bgtyped.BackgroundTasks`` (or another subclass of Starlette's) get FastAPI's.
 
 mypy has no hook for a decorator that is itself a call (``@app.post("/users")``), but it does call the
 method hook of ``FastAPI.post`` for the call that makes the decorator. The route function is then found
@@ -44,6 +44,8 @@ ADD_ROUTE: Final = "add_api_route"
 ROUTE_METHODS: Final = ROUTE_DECORATORS | {ADD_ROUTE}
 ENDPOINT_PARAMETER: Final = "endpoint"
 BGTYPED_TASKS: Final = ("bgtyped.BackgroundTasks", "bgtyped._tasks.BackgroundTasks")
+STARLETTE_TASKS: Final = "starlette.background.BackgroundTasks"
+INJECTED_CLASSES: Final = frozenset({STARLETTE_TASKS, "fastapi.background.BackgroundTasks"})
 DEPENDENCY_MARKERS: Final = frozenset({"fastapi.param_functions.Depends", "fastapi.param_functions.Security"})
 
 
@@ -127,17 +129,27 @@ def check_route(api: TypeChecker, route: FuncDef) -> None:
     ):
         if _has_dependency_default(argument.initializer):
             continue
-        if _is_bgtyped_tasks(analyzed_type) and _names_a_class(api, written_type):
+        replaced = _replaced_by_injection(analyzed_type)
+        if replaced is not None and _names_a_class(api, written_type):
+            bgtyped = replaced.fullname in BGTYPED_TASKS
             api.fail(
-                errorcodes.fastapi_injection(argument.variable.name, route.name),
+                errorcodes.fastapi_injection(
+                    argument.variable.name, route.name, None if bgtyped else replaced.name
+                ),
                 argument,
                 code=errorcodes.TASK_FASTAPI_INJECTION,
             )
 
 
-def _is_bgtyped_tasks(typ: Type) -> bool:
+def _replaced_by_injection(typ: Type) -> TypeInfo | None:
+    """The class of the annotation, if FastAPI replaces it with its own: any subclass of Starlette's.
+
+    Starlette's and FastAPI's own classes lose nothing.
+    """
     proper = get_proper_type(typ)
-    return isinstance(proper, Instance) and any(proper.type.has_base(name) for name in BGTYPED_TASKS)
+    if not isinstance(proper, Instance) or proper.type.fullname in INJECTED_CLASSES:
+        return None
+    return proper.type if proper.type.has_base(STARLETTE_TASKS) else None
 
 
 def _names_a_class(api: TypeChecker, written: Type) -> bool:

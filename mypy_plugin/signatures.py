@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from mypy.checker import TypeChecker
 from mypy.erasetype import erase_typevars
 from mypy.lookup import lookup_fully_qualified
 from mypy.nodes import (
+    ARG_NAMED,
+    ARG_OPT,
     ARG_POS,
     ARG_STAR,
     ARG_STAR2,
@@ -70,6 +74,10 @@ def scheduler_signature(signature: CallableType, spec: SchedulerSpec, call: Cont
         return signature
     # ``object``, taken from the MRO of the signature's own fallback (``builtins.function``).
     arg_types[index] = Instance(signature.fallback.type.mro[-1], [])
+    arg_kinds = list(signature.arg_kinds)
+    if positional_only_target_by_keyword(spec, arg_names, call):
+        # Reported by the plugin, which shows the fix, instead of mypy's "Too few arguments".
+        arg_kinds[index] = ARG_OPT
     # Only a target with a known position can be found again once its name is gone.
     if variadic and spec.target.position is not None and _given_positionally(call, index):
         arg_names[index] = None
@@ -78,6 +86,7 @@ def scheduler_signature(signature: CallableType, spec: SchedulerSpec, call: Cont
     erased = [tv.id for tv in signature.variables if tv.id not in still_inferred]
     return signature.copy_modified(
         arg_types=arg_types,
+        arg_kinds=arg_kinds,
         arg_names=arg_names,
         variables=variables,
         ret_type=erase_typevars(signature.ret_type, erased),
@@ -160,3 +169,19 @@ def _given_positionally(call: Context, index: int) -> bool:
             if positional > index:
                 return True
     return False
+
+
+def positional_only_target_by_keyword(
+    spec: SchedulerSpec, arg_names: Sequence[str | None], call: Context
+) -> bool:
+    """``add_task(func=f)`` where the scheduler's ``func`` is positional-only (bgtyped's)."""
+    target = spec.target
+    if isinstance(target, Receiver) or target.name is None or target.name in arg_names:
+        return False
+    if target.position is None or not isinstance(call, CallExpr):
+        return False
+    given_by_keyword = any(
+        kind == ARG_NAMED and name == target.name
+        for kind, name in zip(call.arg_kinds, call.arg_names, strict=True)
+    )
+    return given_by_keyword and not _given_positionally(call, target.position)

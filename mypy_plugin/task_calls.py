@@ -17,15 +17,20 @@ from mypy.nodes import (
     MemberExpr,
     StarExpr,
     StrExpr,
+    TempNode,
     TupleExpr,
 )
-from mypy.plugin import FunctionContext, MethodContext
+from mypy.plugin import CheckerPluginInterface, FunctionContext, MethodContext
 from mypy.subtypes import is_subtype
 from mypy.types import (
     AnyType,
     NoneType,
+    ProperType,
+    TupleType,
     Type,
+    TypedDictType,
     TypeOfAny,
+    UnpackType,
     get_proper_type,
 )
 
@@ -143,28 +148,60 @@ def _packed_arguments(ctx: FunctionContext | MethodContext, arguments: Packed) -
         if not is_subtype(value_type, container):
             # Not a sequence or mapping at all: mypy reports it against the scheduler's own parameter.
             return None
-        for item, kind, name in unpack(expr):
+        for item, kind, name in unpack(expr, value_type, ctx.api):
             args.append(item)
             kinds.append(kind)
             names.append(name)
+    unknown_length = any(
+        kind == ARG_STAR and isinstance(arg, TempNode) for arg, kind in zip(args, kinds, strict=True)
+    )
+    if unknown_length and ARG_NAMED in kinds:
+        # mypy would have ``*Any`` fill every positional parameter, and report a keyword naming one of them
+        # as given twice; at run time the positional values may stop short of it.
+        return None
     return args, kinds, names
 
 
-def _positional_items(expr: Expression) -> list[tuple[Expression, ArgKind, str | None]]:
-    """A tuple or list literal item by item; any other value as ``*value``, which mypy unpacks by type."""
+Items = list[tuple[Expression, ArgKind, str | None]]
+
+
+def _positional_items(expr: Expression, value_type: Type, api: CheckerPluginInterface) -> Items:
+    """A tuple or list literal item by item; any other value as ``*value`` (looked into by length)."""
     if isinstance(expr, TupleExpr | ListExpr):
         return [
-            (item.expr, ARG_STAR, None) if isinstance(item, StarExpr) else (item, ARG_POS, None)
+            _unpacked(item.expr, api.get_expression_type(item.expr), ARG_STAR)
+            if isinstance(item, StarExpr)
+            else (item, ARG_POS, None)
             for item in expr.items
         ]
-    return [(expr, ARG_STAR, None)]
+    return [_unpacked(expr, value_type, ARG_STAR)]
 
 
-def _keyword_items(expr: Expression) -> list[tuple[Expression, ArgKind, str | None]]:
+def _keyword_items(expr: Expression, value_type: Type, api: CheckerPluginInterface) -> Items:
     """A dict literal with string keys entry by entry; any other value as ``**value``."""
     if isinstance(expr, DictExpr) and all(isinstance(key, StrExpr | None) for key, _ in expr.items):
         return [
-            (value, ARG_NAMED, key.value) if isinstance(key, StrExpr) else (value, ARG_STAR2, None)
+            (value, ARG_NAMED, key.value)
+            if isinstance(key, StrExpr)
+            else _unpacked(value, api.get_expression_type(value), ARG_STAR2)
             for key, value in expr.items
         ]
-    return [(expr, ARG_STAR2, None)]
+    return [_unpacked(expr, value_type, ARG_STAR2)]
+
+
+def _unpacked(expr: Expression, value_type: Type, kind: ArgKind) -> tuple[Expression, ArgKind, str | None]:
+    """``*value`` or ``**value`` where the value's shape is known: a fixed-length tuple, a TypedDict.
+
+    Any other sequence or mapping (a ``list`` or ``dict`` variable, a ``Sequence``) could hold anything that
+    fits: its items are unchecked, like ``Any``, instead of each compared with the union of their types.
+    """
+    proper = get_proper_type(value_type)
+    known = TypedDictType if kind == ARG_STAR2 else TupleType
+    if isinstance(proper, known) and not _has_unpacked_items(proper):
+        return expr, kind, None
+    return TempNode(AnyType(TypeOfAny.special_form), context=expr), kind, None
+
+
+def _has_unpacked_items(typ: ProperType) -> bool:
+    """A tuple of variable length written with ``*tuple[int, ...]`` / ``*Ts`` among its items."""
+    return isinstance(typ, TupleType) and any(isinstance(item, UnpackType) for item in typ.items)

@@ -162,6 +162,51 @@ def test_dmypy_recheck_reports_the_new_error(daemon: Path) -> None:
     assert third.returncode == 0, third.stdout
 
 
+JOBS = """\
+from collections.abc import Callable
+from typing import Any
+
+
+def defer(func: Callable[..., Any], *args: Any, **kwargs: Any) -> None: ...
+"""
+USES_JOBS = """\
+from jobs import defer
+from mailer import send_email
+
+defer(send_email, 42, "Welcome")
+"""
+PYPROJECT = """\
+[tool.mypy]
+plugins = ["bgtyped.mypy"]
+"""
+DEFER_SCHEDULER = """
+[[tool.bgtyped.schedulers]]
+function = "jobs.defer"
+target = 0
+args = "*args"
+"""
+DEFER_ERROR = (
+    'uses_jobs.py:4: error: Argument 1 to "send_email" scheduled by "defer" has incompatible type "int"; '
+    'expected "str"  [arg-type]'
+)
+
+
+def test_dmypy_run_follows_a_change_of_the_settings(daemon: Path) -> None:
+    (daemon / "jobs.py").write_text(JOBS)
+    (daemon / "uses_jobs.py").write_text(USES_JOBS)
+    pyproject = daemon / "pyproject.toml"
+    pyproject.write_text(PYPROJECT)
+    command = ("-m", "mypy.dmypy", "run", "--", "--config-file", "pyproject.toml", "uses_jobs.py", "jobs.py")
+    before = _run(daemon, *command)
+    assert before.returncode == 0, before.stdout + before.stderr
+    _edit(pyproject, PYPROJECT + DEFER_SCHEDULER)
+    added = _run(daemon, *command)
+    assert _error_lines(added) == [DEFER_ERROR], added.stdout + added.stderr
+    _edit(pyproject, PYPROJECT)
+    removed = _run(daemon, *command)
+    assert removed.returncode == 0, removed.stdout + removed.stderr
+
+
 def test_report_config_data_carries_version_and_config(project: Path) -> None:
     script = textwrap.dedent(
         """
@@ -175,7 +220,7 @@ def test_report_config_data_carries_version_and_config(project: Path) -> None:
         options.config_file = "mypy.ini"
         plugin = entry.plugin("2.4.1")(options)
         data = plugin.report_config_data(ReportConfigContext("routes", "routes.py", is_check=False))
-        assert data == {"version": entry.__version__, "config": {"schedulers": []}}, data
+        assert data == {"version": entry.RELEASE, "config": {"schedulers": []}}, data
         print(json.dumps(data))
         """
     )

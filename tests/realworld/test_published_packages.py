@@ -39,6 +39,7 @@ from bgtyped_published import (
     DEFERRED_CALL_RELEASES,
     SCHEDULER_NAMES,
     SCHEDULER_PROBES,
+    Probe,
     Release,
     SchedulingCall,
     download,
@@ -224,7 +225,7 @@ def moves(lost: set[Line], added: set[Line], calls: Iterable[SchedulingCall]) ->
     taken: set[Line] = set()
     for call in calls:
         span = {(call.path, line) for line in call.lines()}
-        gone, new = sorted(span & lost - paired.keys()), sorted(span & added - taken)
+        gone, new = sorted(span & (lost - paired.keys())), sorted(span & (added - taken))
         for old_line, new_line in zip(gone, new, strict=False):
             paired[old_line] = new_line
             taken.add(new_line)
@@ -345,6 +346,29 @@ def test_every_registered_scheduler_is_looked_for_with_a_fitting_probe(tmp_path:
     assert looked_for == registered
 
 
+# A call on lines 3-5 of m.py (mypy alone reports it on its first line, the plugin on the argument's line).
+CALL = SchedulingCall("m.py", "to_thread", 3, 5, (5, 12), Probe.KEYWORD)
+MYPY_ON_CALL = [Error('Unexpected keyword argument "x" for "to_thread"', "call-arg")]
+PLUGIN_ON_CALL = [Error('Unexpected keyword argument "x" for "f" scheduled by "to_thread"', "call-arg")]
+
+
+def test_an_error_on_another_line_of_the_same_call_is_moved_and_others_are_added_or_lost() -> None:
+    without = {("m.py", 3): MYPY_ON_CALL, ("m.py", 9): [Error("lost one", "attr-defined")]}
+    with_plugin = {("m.py", 5): PLUGIN_ON_CALL, ("m.py", 8): [Error("added one", "misc")]}
+    comparison = compare(without, with_plugin, [CALL], planted=False)
+    assert comparison.moved == [f"m.py:3 -> 5: {[PLUGIN_ON_CALL[0].message]}"]
+    assert comparison.lost == [("lost", "m.py:9", "['lost one']")]
+    assert comparison.added == [("added", "m.py:8", "['added one']")]
+    assert comparison.caught == []
+
+
+def test_an_error_only_the_plugin_reports_on_a_probed_call_is_the_probe_caught() -> None:
+    comparison = compare({}, {("m.py", 5): PLUGIN_ON_CALL}, [CALL], planted=True)
+    assert (comparison.added, comparison.caught) == ([], [f"m.py:5: {[PLUGIN_ON_CALL[0].message]}"])
+    comparison = compare({}, {("m.py", 5): PLUGIN_ON_CALL}, [CALL], planted=False)
+    assert comparison.added == [("added", "m.py:5", str([PLUGIN_ON_CALL[0].message]))]
+
+
 # --- the published code ----------------------------------------------------------------------------------------------------------
 
 
@@ -432,22 +456,38 @@ def assert_reworded(outcome: Outcome, minimum_seen: int, known: Mapping[str, str
     assert not stale, f"calls the plugin now reports in its own words (remove them from the list): {stale}"
 
 
-@pytest.mark.slow
-def test_the_plugin_agrees_with_mypy_on_background_tasks_in_published_code(tmp_path: Path) -> None:
-    started = time.monotonic()
-    outcome = check_published(BACKGROUND_TASK_RELEASES, BACKGROUND_TASK_SCHEDULERS, tmp_path)
-    print(outcome.report(BACKGROUND_TASK_RELEASES, time.monotonic() - started))
+@dataclass(frozen=True)
+class PublishedSet:
+    releases: Sequence[Release]
+    schedulers: Iterable[str]
     # Below these, the packages would no longer exercise the plugin and agreement would prove nothing.
-    assert len(outcome.calls) >= 50, f"only {len(outcome.calls)} scheduling calls found"
-    assert_agree(outcome, {})
-    assert_reworded(outcome, minimum_seen=20, known={})
+    minimum_calls: int
+    minimum_seen: int
+    known_disagreements: Mapping[tuple[str, str, str], str]
+    left_to_mypy: Mapping[str, str]
+
+
+PUBLISHED_SETS = {
+    "background-tasks": PublishedSet(BACKGROUND_TASK_RELEASES, BACKGROUND_TASK_SCHEDULERS, 50, 20, {}, {}),
+    "deferred-calls": PublishedSet(
+        DEFERRED_CALL_RELEASES,
+        SCHEDULER_NAMES,
+        300,
+        100,
+        KNOWN_DEFERRED_CALL_DISAGREEMENTS,
+        DEFERRED_CALLS_LEFT_TO_MYPY,
+    ),
+}
 
 
 @pytest.mark.slow
-def test_the_plugin_agrees_with_mypy_on_deferred_calls_in_published_code(tmp_path: Path) -> None:
+@pytest.mark.parametrize("published_set", PUBLISHED_SETS.values(), ids=PUBLISHED_SETS.keys())
+def test_the_plugin_agrees_with_mypy_on_published_code(published_set: PublishedSet, tmp_path: Path) -> None:
     started = time.monotonic()
-    outcome = check_published(DEFERRED_CALL_RELEASES, SCHEDULER_NAMES, tmp_path)
-    print(outcome.report(DEFERRED_CALL_RELEASES, time.monotonic() - started))
-    assert len(outcome.calls) >= 300, f"only {len(outcome.calls)} scheduling calls found"
-    assert_agree(outcome, KNOWN_DEFERRED_CALL_DISAGREEMENTS)
-    assert_reworded(outcome, minimum_seen=20, known=DEFERRED_CALLS_LEFT_TO_MYPY)
+    outcome = check_published(published_set.releases, published_set.schedulers, tmp_path)
+    print(outcome.report(published_set.releases, time.monotonic() - started))
+    assert len(outcome.calls) >= published_set.minimum_calls, (
+        f"only {len(outcome.calls)} scheduling calls found"
+    )
+    assert_agree(outcome, published_set.known_disagreements)
+    assert_reworded(outcome, published_set.minimum_seen, published_set.left_to_mypy)

@@ -6,7 +6,7 @@ being scheduled, and reports the ways a scheduled task silently fails to run.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any, ClassVar, Final
 
@@ -27,6 +27,9 @@ from .config import BgtypedConfig, load_config
 from .registry import BUILTIN_SCHEDULERS, CONSTRUCTOR, Registry, SchedulerSpec
 
 __version__: Final = "0.2.0"
+
+# The top-level packages of FastAPI's route classes: without one in the build, no class is a route class.
+_ROUTE_PACKAGES: Final = frozenset(name.partition(".")[0] for name in routes.ROUTE_CLASSES)
 
 
 class BgtypedPlugin(Plugin):
@@ -56,8 +59,9 @@ class BgtypedPlugin(Plugin):
 
     def get_method_hook(self, fullname: str) -> Callable[[MethodContext], Type] | None:
         owner, _, member = fullname.rpartition(".")
-        if member in routes.ROUTE_METHODS:
-            # Names as common as ``get``: hooked only on FastAPI's classes, found by a lookup.
+        if member in routes.ROUTE_METHODS and self._any_loaded(_ROUTE_PACKAGES):
+            # Names as common as ``get`` (``dict.get``): hooked only on FastAPI's classes, found by a
+            # lookup, made only where FastAPI is part of the build.
             info = self._type_info(owner)
             if info is not None and routes.is_route_class(info):
                 return partial(routes.check_route_registration, member)
@@ -78,11 +82,21 @@ class BgtypedPlugin(Plugin):
         return None if spec is None else partial(_check_function_call, spec)
 
     def _function_scheduler(self, fullname: str) -> SchedulerSpec | None:
+        """The scheduler a call of ``fullname`` (a function, or a class: its constructor) is, if any.
+
+        Asked for every call expression: a class can only derive from a registered class whose package
+        is part of the build, so the lookup of ``fullname`` is skipped while none is.
+        """
         spec = self._registry.functions.get(fullname)
-        if spec is not None:
+        if spec is not None or not self._any_loaded(self._registry.constructor_packages):
             return spec
         info = self._type_info(fullname)
         return None if info is None else self._registry.for_class(info, CONSTRUCTOR)
+
+    def _any_loaded(self, packages: Iterable[str]) -> bool:
+        """Whether one of the top-level ``packages`` is in the build (mypy loads every parent package)."""
+        modules = self._modules
+        return modules is None or any(package in modules for package in packages)
 
     def _type_info(self, fullname: str) -> TypeInfo | None:
         """The class named ``fullname``, directly or through a type alias."""

@@ -284,6 +284,9 @@ class Registry:
 
     by_member: Mapping[str, Mapping[str, SchedulerSpec]]
     functions: Mapping[str, SchedulerSpec]
+    # The top-level packages of the classes whose constructor is registered: a class can derive from one
+    # only when its package is loaded.
+    constructor_packages: frozenset[str]
 
     @classmethod
     def build(cls, specs: Iterable[SchedulerSpec]) -> Registry:
@@ -294,7 +297,8 @@ class Registry:
                 by_member.setdefault(spec.member, {})[spec.owner] = spec
             else:
                 functions[spec.fullname] = spec
-        return cls(by_member, functions)
+        constructors = by_member.get(CONSTRUCTOR, {})
+        return cls(by_member, functions, frozenset(owner.partition(".")[0] for owner in constructors))
 
     def for_class(self, info: TypeInfo, member: str) -> SchedulerSpec | None:
         """The entry for ``info.member``, if the most specific registered base defines one that schedules.

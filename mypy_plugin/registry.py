@@ -284,9 +284,6 @@ class Registry:
 
     by_member: Mapping[str, Mapping[str, SchedulerSpec]]
     functions: Mapping[str, SchedulerSpec]
-    # The top-level packages of the classes whose constructor is registered: a class can derive from one
-    # only when its package is loaded.
-    constructor_packages: frozenset[str]
 
     @classmethod
     def build(cls, specs: Iterable[SchedulerSpec]) -> Registry:
@@ -297,8 +294,12 @@ class Registry:
                 by_member.setdefault(spec.member, {})[spec.owner] = spec
             else:
                 functions[spec.fullname] = spec
-        constructors = by_member.get(CONSTRUCTOR, {})
-        return cls(by_member, functions, frozenset(owner.partition(".")[0] for owner in constructors))
+        return cls(by_member, functions)
+
+    def has_registered_base(self, info: TypeInfo, member: str) -> bool:
+        """Whether a class of ``info``'s MRO has an entry for ``member`` (the MRO alone decides)."""
+        owners = self.by_member.get(member)
+        return owners is not None and any(base.fullname in owners for base in info.mro)
 
     def for_class(self, info: TypeInfo, member: str) -> SchedulerSpec | None:
         """The entry for ``info.member``, if the most specific registered base defines one that schedules.

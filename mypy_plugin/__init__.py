@@ -62,7 +62,7 @@ class BgtypedPlugin(Plugin):
     # receiver type at hand. No hook where the class has no registered base defining the member.
     def get_method_signature_hook(self, fullname: str) -> Callable[[MethodSigContext], FunctionLike] | None:
         owner, _, member = fullname.rpartition(".")
-        if not self._method_may_schedule(fullname, owner, member):
+        if member not in self._registry.by_member or not self._method_may_schedule(fullname, owner, member):
             return None
         return partial(_method_signature, self._registry, member)
 
@@ -71,7 +71,7 @@ class BgtypedPlugin(Plugin):
         # Names as common as ``get`` (``dict.get``): hooked only on FastAPI's classes.
         if member in routes.ROUTE_METHODS and self._is_route_class(owner):
             return partial(routes.check_route_registration, member)
-        if not self._method_may_schedule(fullname, owner, member):
+        if member not in self._registry.by_member or not self._method_may_schedule(fullname, owner, member):
             return None
         return partial(_check_method_call, self._registry, member)
 
@@ -89,8 +89,6 @@ class BgtypedPlugin(Plugin):
 
     def _method_may_schedule(self, fullname: str, owner: str, member: str) -> bool:
         """False when the class ``owner`` has no registered base defining ``member``: no call schedules."""
-        if member not in self._registry.by_member:
-            return False
         known = self._may_schedule.get(fullname)
         if known is None:
             # A class the lookup cannot find (a local class) keeps its hook: the receiver decides.

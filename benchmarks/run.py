@@ -2,8 +2,9 @@
 
     .venv/bin/python benchmarks/run.py [--quick]
 
-Every figure is a ratio measured side by side in this one run. ``--quick`` uses fewer rounds and a smaller
-generated project (a rough look, not the record).
+Every figure is a ratio measured side by side in this one run: on a generated project in every mode, then on
+published packages' scheduling modules (downloaded once, see published.py). ``--quick`` uses fewer rounds and
+a smaller generated project, and skips the published code (a rough look, not the record).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_mypy
+import bench_published
 import bench_runtime
 
 
@@ -26,6 +28,9 @@ def main() -> None:
     bench_runtime.main(["--rounds", "5"] if quick else [])
     print("\n== type checking: mypy + bgtyped.mypy against mypy alone ==")
     bench_mypy.main(["--modules", "10", "--repeat", "2"] if quick else [])
+    if not quick:
+        print("\n== type checking published code: mypy + bgtyped.mypy against mypy alone ==")
+        bench_published.main([])
 
 
 if __name__ == "__main__":

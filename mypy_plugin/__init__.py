@@ -12,7 +12,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any, ClassVar, Final
 
-from mypy.nodes import TypeAlias, TypeInfo
+from mypy.nodes import MypyFile, TypeAlias, TypeInfo
 from mypy.plugin import (
     FunctionContext,
     FunctionSigContext,
@@ -47,26 +47,36 @@ class BgtypedPlugin(Plugin):
             "config": self._config.to_data(),
         }
         _snapshot_settings(self._config_data)
+        # mypy asks for hooks several times for every call expression; what a class name answers is looked
+        # up once per build (`set_modules`). Keyed by the name mypy asks with.
+        self._constructors: Final[dict[str, SchedulerSpec | None]] = {}
+        self._may_schedule: Final[dict[str, bool]] = {}
+        self._route_classes: Final[dict[str, bool]] = {}
+
+    def set_modules(self, modules: dict[str, MypyFile]) -> None:
+        super().set_modules(modules)
+        # A new build, or modules the daemon has just analysed again: their classes may have changed.
+        self._constructors.clear()
+        self._may_schedule.clear()
+        self._route_classes.clear()
 
     def report_config_data(self, ctx: ReportConfigContext) -> dict[str, object]:
         return self._config_data
 
-    # Method hooks are chosen by the method's name alone; the receiver's class, at hand in the hook,
-    # decides whether the call schedules anything (no lookup on the many calls that do not).
+    # Method hooks are asked for with the receiver's class (``owner.member``); the hook decides on the
+    # receiver type at hand. No hook where the class has no registered base defining the member.
     def get_method_signature_hook(self, fullname: str) -> Callable[[MethodSigContext], FunctionLike] | None:
-        member = fullname.rpartition(".")[2]
-        if not self._registry.may_schedule(member, self._modules):
+        owner, _, member = fullname.rpartition(".")
+        if member not in self._registry.by_member or not self._method_may_schedule(fullname, owner, member):
             return None
         return partial(_method_signature, self._registry, member)
 
     def get_method_hook(self, fullname: str) -> Callable[[MethodContext], Type] | None:
         owner, _, member = fullname.rpartition(".")
-        if member in routes.ROUTE_METHODS:
-            # Names as common as ``get``: hooked only on FastAPI's classes, found by a lookup.
-            info = self._type_info(owner)
-            if info is not None and routes.is_route_class(info):
-                return partial(routes.check_route_registration, member)
-        if not self._registry.may_schedule(member, self._modules):
+        # Names as common as ``get`` (``dict.get``): hooked only on FastAPI's classes.
+        if member in routes.ROUTE_METHODS and self._is_route_class(owner):
+            return partial(routes.check_route_registration, member)
+        if member not in self._registry.by_member or not self._method_may_schedule(fullname, owner, member):
             return None
         return partial(_check_method_call, self._registry, member)
 
@@ -82,12 +92,35 @@ class BgtypedPlugin(Plugin):
         spec = self._function_scheduler(fullname)
         return None if spec is None else partial(_check_function_call, spec)
 
+    def _method_may_schedule(self, fullname: str, owner: str, member: str) -> bool:
+        """False when the class ``owner`` has no registered base defining ``member``: no call schedules."""
+        known = self._may_schedule.get(fullname)
+        if known is None:
+            # A class the lookup cannot find (a local class) keeps its hook: the receiver decides.
+            info = self._type_info(owner)
+            known = info is None or self._registry.has_registered_base(info, member)
+            self._may_schedule[fullname] = known
+        return known
+
     def _function_scheduler(self, fullname: str) -> SchedulerSpec | None:
+        """The scheduler a call of ``fullname`` (a function, or a class: its constructor) is, if any."""
         spec = self._registry.functions.get(fullname)
         if spec is not None:
             return spec
+        if fullname in self._constructors:
+            return self._constructors[fullname]
         info = self._type_info(fullname)
-        return None if info is None else self._registry.for_class(info, CONSTRUCTOR)
+        spec = None if info is None else self._registry.for_class(info, CONSTRUCTOR)
+        self._constructors[fullname] = spec
+        return spec
+
+    def _is_route_class(self, fullname: str) -> bool:
+        known = self._route_classes.get(fullname)
+        if known is None:
+            info = self._type_info(fullname)
+            known = info is not None and routes.is_route_class(info)
+            self._route_classes[fullname] = known
+        return known
 
     def _type_info(self, fullname: str) -> TypeInfo | None:
         """The class named ``fullname``, directly or through a type alias."""

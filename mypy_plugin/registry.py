@@ -8,8 +8,8 @@ its MRO, so subclasses are covered and the most specific entry wins.
 
 from __future__ import annotations
 
-from collections.abc import Container, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from enum import Enum
 from typing import Final
 
@@ -436,38 +436,22 @@ class Registry:
 
     by_member: Mapping[str, Mapping[str, SchedulerSpec]]
     functions: Mapping[str, SchedulerSpec]
-    # Per member, the modules one of which defines an owner of it (each proper prefix of an owner's name,
-    # since a nested class's module is not told apart from its outer classes).
-    owner_modules: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, specs: Iterable[SchedulerSpec]) -> Registry:
         by_member: dict[str, dict[str, SchedulerSpec]] = {}
         functions: dict[str, SchedulerSpec] = {}
-        owner_modules: dict[str, set[str]] = {}
         for spec in specs:
             if spec.is_method:
                 by_member.setdefault(spec.member, {})[spec.owner] = spec
-                parts = spec.owner.split(".")
-                owner_modules.setdefault(spec.member, set()).update(
-                    ".".join(parts[:end]) for end in range(1, len(parts))
-                )
             else:
                 functions[spec.fullname] = spec
-        return cls(
-            by_member, functions, {member: frozenset(names) for member, names in owner_modules.items()}
-        )
+        return cls(by_member, functions)
 
-    def may_schedule(self, member: str, modules: Container[str] | None) -> bool:
-        """Whether a method named ``member`` may be a scheduler in a build of ``modules``.
-
-        A class can derive from a registered owner only if the owner's module is in the build: the
-        entries of libraries that are not installed cost a set lookup or two per method name.
-        """
-        candidates = self.owner_modules.get(member)
-        if candidates is None:
-            return False
-        return modules is None or any(module in modules for module in candidates)
+    def has_registered_base(self, info: TypeInfo, member: str) -> bool:
+        """Whether a class of ``info``'s MRO has an entry for ``member`` (the MRO alone decides)."""
+        owners = self.by_member.get(member)
+        return owners is not None and any(base.fullname in owners for base in info.mro)
 
     def for_class(self, info: TypeInfo, member: str) -> SchedulerSpec | None:
         """The entry for ``info.member``, if the most specific registered base defines one that schedules.

@@ -19,6 +19,7 @@ from mypy.nodes import (
     Decorator,
     Expression,
     FuncBase,
+    FuncDef,
     TempNode,
     Var,
 )
@@ -121,6 +122,8 @@ def scheduler_return_type(ctx: FunctionContext | MethodContext, spec: SchedulerS
     call = ctx.context
     if not isinstance(api, TypeChecker) or not isinstance(call, CallExpr):
         return ctx.default_return_type
+    if isinstance(ctx, MethodContext) and _returns_fixed_type(ctx.type, spec.member):
+        return ctx.default_return_type  # ``add_task`` returns None: nothing to infer, no lookup needed
     declared = _declared_signature(ctx, spec, api)
     if not isinstance(declared, CallableType | Overloaded) or not any(
         get_all_type_vars(item.ret_type) for item in declared.items
@@ -150,6 +153,20 @@ def scheduler_return_type(ctx: FunctionContext | MethodContext, spec: SchedulerS
         if not watcher.has_new_errors():
             return inferred
     return ctx.default_return_type
+
+
+def _returns_fixed_type(receiver: Type, member: str) -> bool:
+    """Whether the method's declared return type has no type variable, of its own or of its class.
+
+    Read from the definition, without binding it to the receiver (what `_declared_signature` does): a
+    return type without type variables stays the same once bound.
+    """
+    receiver = get_proper_type(receiver)
+    if not isinstance(receiver, Instance):
+        return False
+    method = receiver.type.get_method(member)
+    signature = method.type if isinstance(method, FuncDef) else None
+    return isinstance(signature, CallableType) and not get_all_type_vars(signature.ret_type)
 
 
 def _declared_signature(

@@ -227,3 +227,45 @@ def test_report_config_data_carries_version_and_config(project: Path) -> None:
     result = _run(project, "-c", script)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["version"]
+
+
+WORKERS_THREAD = """\
+import threading
+
+
+class Worker(threading.Thread): ...
+"""
+WORKERS_PLAIN = """\
+class Worker:
+    def __init__(self, target: object = None, args: object = ()) -> None: ...
+"""
+STARTS = """\
+from workers import Worker
+
+
+def resize(path: str, width: int) -> None: ...
+
+
+def start() -> None:
+    Worker(target=resize, args=(1, 2))
+"""
+EXPECTED_THREAD_ERROR = (
+    'starts.py:8: error: Argument 1 to "resize" scheduled by "Thread" has incompatible type "int"; '
+    'expected "str"  [arg-type]'
+)
+
+
+def test_dmypy_follows_a_class_that_stops_and_starts_deriving_from_a_scheduler(daemon: Path) -> None:
+    """What the plugin knows of a class name is renewed when the daemon analyses its module again."""
+    (daemon / "workers.py").write_text(WORKERS_THREAD)
+    (daemon / "starts.py").write_text(STARTS)
+    started = _run(daemon, "-m", "mypy.dmypy", "start", "--", "--config-file", "mypy.ini")
+    assert started.returncode == 0, started.stdout + started.stderr
+    first = _run(daemon, "-m", "mypy.dmypy", "check", "starts.py", "workers.py")
+    assert _error_lines(first) == [EXPECTED_THREAD_ERROR]
+    _edit(daemon / "workers.py", WORKERS_PLAIN)
+    second = _run(daemon, "-m", "mypy.dmypy", "recheck")
+    assert second.returncode == 0, second.stdout
+    _edit(daemon / "workers.py", WORKERS_THREAD)
+    third = _run(daemon, "-m", "mypy.dmypy", "recheck")
+    assert _error_lines(third) == [EXPECTED_THREAD_ERROR]

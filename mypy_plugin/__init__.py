@@ -133,6 +133,10 @@ def _check_function_call(spec: SchedulerSpec, ctx: FunctionContext) -> Type:
 
 
 def plugin(version: str) -> type[Plugin]:
+    """mypy's entry point: the plugin class; ``UnsupportedMypy`` (exit 2) for a mypy older than supported."""
+    from .compat import require_supported
+
+    require_supported(version)
     return BgtypedPlugin
 
 

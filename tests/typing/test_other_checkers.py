@@ -50,9 +50,13 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return directory
 
 
-def run_ty(directory: Path) -> set[tuple[str, int]]:
+Found = set[tuple[str, int]]
+
+
+def run_ty(directory: Path, python: str = sys.executable) -> tuple[Found, str]:
+    """The (file, line) of each error, and the report."""
     result = subprocess.run(
-        [SCRIPTS / "ty", "check", "--python", sys.executable, "--output-format", "concise", "."],
+        [SCRIPTS / "ty", "check", "--python", python, "--output-format", "concise", "."],
         cwd=directory,
         capture_output=True,
         text=True,
@@ -61,10 +65,11 @@ def run_ty(directory: Path) -> set[tuple[str, int]]:
     )
     found = re.findall(r"^(\w+\.py):(\d+):\d+: error\[", result.stdout, re.MULTILINE)
     assert result.returncode in (0, 1) and "Found" in result.stdout, result.stdout + result.stderr
-    return {(name, int(line)) for name, line in found}
+    return {(name, int(line)) for name, line in found}, result.stdout
 
 
-def run_pyrefly(directory: Path) -> set[tuple[str, int]]:
+def run_pyrefly(directory: Path, python: str = sys.executable) -> tuple[Found, str]:
+    """The (file, line) of each error, and the report."""
     result = subprocess.run(
         [
             SCRIPTS / "pyrefly",
@@ -72,7 +77,7 @@ def run_pyrefly(directory: Path) -> set[tuple[str, int]]:
             "--preset",
             "default",
             "--python-interpreter-path",
-            sys.executable,
+            python,
             "--output-format",
             "json",
             ".",
@@ -85,12 +90,12 @@ def run_pyrefly(directory: Path) -> set[tuple[str, int]]:
     )
     assert result.returncode in (0, 1), result.stdout + result.stderr
     errors = json.loads(result.stdout)["errors"]
-    return {(Path(e["path"]).name, e["line"]) for e in errors if e["severity"] == "error"}
+    return {(Path(e["path"]).name, e["line"]) for e in errors if e["severity"] == "error"}, result.stdout
 
 
 @pytest.mark.parametrize("checker", ["ty", "pyrefly"])
 def test_what_each_checker_catches(checker: str, workdir: Path) -> None:
-    found = run_ty(workdir) if checker == "ty" else run_pyrefly(workdir)
+    found, _ = run_ty(workdir) if checker == "ty" else run_pyrefly(workdir)
     caught = {line for name, line in found if name == MISTAKES_FILE}
     assert caught == MISTAKE_LINES - MISSED[checker], sorted(found)
     assert {item for item in found if item[0] != MISTAKES_FILE} == FALSE_ALARMS[checker], sorted(found)

@@ -8,8 +8,8 @@ with these names:
 - ``[{{ too_many_positional }}]``: the code of mypy's "Too many positional arguments": ``misc`` before mypy
   2.2, ``call-arg`` since;
 - ``{{ defined_here(3, "send_email", "add_task") }}``, a line of ``out``: the note
-  ``main:3: note: "send_email" scheduled by "add_task" defined here`` that mypy 1.x adds after an unexpected
-  keyword or a surplus argument (nothing since mypy 2.0);
+  ``main:3: note: "send_email" scheduled by "add_task" defined here`` that mypy before 1.20 adds after an
+  unexpected keyword or a surplus argument (nothing since);
 - ``"{{ builtins }}bytes"``: the ``builtins.`` that mypy before 1.20 writes in revealed types;
 - ``{{ since("1.20", 'main:6: note: ...') }}``, a line of ``out``: a line that only that mypy and later give;
 - ``mypy_version``, a tuple such as ``(2, 4, 1)``, for anything else; ``skip: mypy_version < (1, 19)``
@@ -51,7 +51,7 @@ MYPY_VERSION = release(mypy.version.__version__)
 
 
 def defined_here(line: int, task: str, scheduler: str) -> str:
-    if MYPY_VERSION >= (2, 0):
+    if MYPY_VERSION >= (1, 20):
         return ""
     return f'main:{line}: note: "{task}" scheduled by "{scheduler}" defined here'
 

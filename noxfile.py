@@ -36,18 +36,26 @@ nox.options.error_on_external_run = True
 
 
 def find_python(version: str) -> str | None:
-    """``pythonX.Y`` from ``PATH``, else the newest such version pyenv has installed."""
+    """A working ``pythonX.Y``: pyenv's newest installed X.Y, else one on ``PATH``.
+
+    A pyenv shim on ``PATH`` answers for a version only when it is selected, so each candidate is run.
+    """
+    candidates: list[str] = []
+    root = os.environ.get("PYENV_ROOT") or _pyenv_root()
+    if root is not None:
+        installed = sorted(
+            Path(root, "versions").glob(f"{version}.*/bin/python{version}"),
+            key=lambda path: tuple(int(part) for part in path.parents[1].name.split(".") if part.isdigit()),
+        )
+        candidates += [str(path) for path in reversed(installed)]
     on_path = shutil.which(f"python{version}")
     if on_path:
-        return on_path
-    root = os.environ.get("PYENV_ROOT") or _pyenv_root()
-    if root is None:
-        return None
-    candidates = sorted(
-        Path(root, "versions").glob(f"{version}.*/bin/python{version}"),
-        key=lambda path: tuple(int(part) for part in path.parents[1].name.split(".") if part.isdigit()),
-    )
-    return str(candidates[-1]) if candidates else None
+        candidates.append(on_path)
+    check = f"import sys; sys.exit(sys.version_info[:2] != {tuple(map(int, version.split('.')))})"
+    for candidate in candidates:
+        if subprocess.run([candidate, "-c", check], capture_output=True, check=False).returncode == 0:
+            return candidate
+    return None
 
 
 def _pyenv_root() -> str | None:
@@ -85,6 +93,16 @@ def mypy_lowest(session: nox.Session) -> None:
     )
 
 
+# Tests that fail on one Python for a reason outside the matrix's reach, left out there with the reason said.
+LEFT_OUT = {
+    "3.13": (
+        "tests/runtime/test_scheduling.py::test_callables_without_a_signature_are_accepted_unchecked",
+        "Python 3.13 gives operator.itemgetter a signature, so the runtime check now refuses the call "
+        "that this test expects to be accepted unchecked (the call would fail when run)",
+    ),
+}
+
+
 def _newer_python_session(version: str) -> None:
     interpreter = find_python(version)
 
@@ -92,7 +110,12 @@ def _newer_python_session(version: str) -> None:
         if interpreter is None:
             session.skip(f"Python {version} not found on PATH nor in pyenv's versions: its tests did not run")
         session.install(*INSTALL)
-        session.run(*PYTEST, "tests/runtime", "tests/plugin", *session.posargs)
+        deselect: list[str] = []
+        if version in LEFT_OUT:
+            test, reason = LEFT_OUT[version]
+            session.warn(f"left out: {test}: {reason}")
+            deselect = ["--deselect", test]
+        session.run(*PYTEST, "tests/runtime", "tests/plugin", *deselect, *session.posargs)
 
     session_function.__doc__ = f"Python {version}, newest mypy: the runtime tests and the plugin YAML cases."
     nox.session(name=f"python{version}", python=interpreter or False)(session_function)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 __all__ = ["BackgroundTask", "BackgroundTasks", "__version__"]
 
-__version__ = "0.1.0"
+__version__ = "0.3.0"
 
 if TYPE_CHECKING:
     from ._tasks import BackgroundTask, BackgroundTasks

@@ -17,6 +17,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 APP = HERE / "app.py"
 MISTAKE = re.compile(r"#\s*mistake:\s*(.+)$")
+PLUGIN = "plugins = bgtyped.mypy\n"
 DIAGNOSTIC = re.compile(r"^app\.py:(\d+): (error|note): (.*)$")
 
 
@@ -25,22 +26,36 @@ def marked_mistakes() -> dict[int, str]:
     return {number: m.group(1) for number, line in enumerate(lines, 1) if (m := MISTAKE.search(line))}
 
 
-def run_mypy(with_plugin: bool) -> dict[int, list[str]]:
-    """Errors by line, from a strict mypy run in examples/ (so that bgtyped is the installed package)."""
-    plugins = "plugins = bgtyped.mypy\n" if with_plugin else ""
+def run_mypy_twice() -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+    """Errors by line, without and with the plugin.
+
+    Two strict mypy runs in examples/ (so that bgtyped is the installed package), side by side, each with its
+    own configuration and cache.
+    """
     with tempfile.TemporaryDirectory() as scratch:
-        config = Path(scratch) / "mypy.ini"
-        config.write_text(f"[mypy]\nstrict = True\n{plugins}")
-        command = [sys.executable, "-m", "mypy", "--config-file", str(config), "--no-pretty", "app.py"]
-        command += ["--cache-dir", str(Path(scratch) / "cache")]
-        result = subprocess.run(command, cwd=HERE, capture_output=True, text=True)
-    if result.returncode not in (0, 1) or "INTERNAL ERROR" in result.stdout + result.stderr:
-        sys.exit(f"mypy failed (exit {result.returncode}):\n{result.stdout}{result.stderr}")
-    errors: dict[int, list[str]] = {}
-    for line in result.stdout.splitlines():
+        alone = start_mypy(Path(scratch) / "alone", plugins="")
+        plugin = start_mypy(Path(scratch) / "plugin", plugins=PLUGIN)
+        return errors(alone), errors(plugin)
+
+
+def start_mypy(scratch: Path, plugins: str) -> subprocess.Popen[str]:
+    scratch.mkdir()
+    config = scratch / "mypy.ini"
+    config.write_text(f"[mypy]\nstrict = True\n{plugins}")
+    command = [sys.executable, "-m", "mypy", "--config-file", str(config), "--no-pretty", "app.py"]
+    command += ["--cache-dir", str(scratch / "cache")]
+    return subprocess.Popen(command, cwd=HERE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def errors(run: subprocess.Popen[str]) -> dict[int, list[str]]:
+    stdout, stderr = run.communicate()
+    if run.returncode not in (0, 1) or "INTERNAL ERROR" in stdout + stderr:
+        sys.exit(f"mypy failed (exit {run.returncode}):\n{stdout}{stderr}")
+    found: dict[int, list[str]] = {}
+    for line in stdout.splitlines():
         if (match := DIAGNOSTIC.match(line)) and match.group(2) == "error":
-            errors.setdefault(int(match.group(1)), []).append(match.group(3))
-    return errors
+            found.setdefault(int(match.group(1)), []).append(match.group(3))
+    return found
 
 
 def show_runtime_check() -> None:
@@ -64,7 +79,7 @@ def show_runtime_check() -> None:
 def main() -> int:
     mistakes = marked_mistakes()
     print("Type-checking examples/app.py with mypy --strict, alone and with plugins = bgtyped.mypy ...\n")
-    alone, plugin = run_mypy(with_plugin=False), run_mypy(with_plugin=True)
+    alone, plugin = run_mypy_twice()
     for number, what in mistakes.items():
         print(f"app.py:{number}: {what}")
         print(f"    mypy alone : {' | '.join(alone.get(number, [])) or 'nothing reported'}")

@@ -189,6 +189,10 @@ def _snapshot_settings(config_data: dict[str, object]) -> None:
 
 
 def plugin(version: str) -> type[Plugin]:
+    """mypy's entry point: the plugin class; ``UnsupportedMypy`` (exit 2) for a mypy older than supported."""
+    from .compat import require_supported
+
+    require_supported(version)
     return BgtypedPlugin
 
 

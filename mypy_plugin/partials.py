@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from mypy.checker import TypeChecker
 from mypy.plugin import FunctionContext
-from mypy.plugins.functools import handle_partial_with_callee, partial_new_callback
 from mypy.types import CallableType, Instance, ProperType, Type, get_proper_type
 
 from .callables import (
@@ -25,6 +24,7 @@ from .callables import (
     partial_signature,
     wrapped_signature,
 )
+from .compat import handle_partial_with_callee, partial_new_callback
 
 
 def new_partial(ctx: FunctionContext) -> Type:

@@ -1,6 +1,7 @@
-"""The built wheel, installed in a fresh virtual environment, as a user gets it.
+"""The built distributions, and the wheel installed in a fresh virtual environment, as a user gets it.
 
-One wheel is built from a copy of the source tree and installed, with mypy and basedpyright but without
+``python -m build`` makes an sdist and, from it, a wheel: both pass ``twine check`` and carry the licence, and
+the wheel equals one built straight from the source tree. That wheel is installed, with mypy and basedpyright but without
 FastAPI, into a new venv. A small project there is checked by both: mypy loads the plugin as
 ``bgtyped.mypy``, both checkers read the ``bgtyped-stubs`` package, and the expected diagnostics appear.
 """
@@ -15,6 +16,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tarfile
 import textwrap
 import zipfile
 from dataclasses import dataclass
@@ -92,6 +94,15 @@ class Installation:
     wheel: Path
     python: Path
 
+    @property
+    def sdist(self) -> Path:
+        (sdist,) = self.wheel.parent.glob("bgtyped-*.tar.gz")
+        return sdist
+
+    @property
+    def source(self) -> Path:
+        return self.wheel.parent.parent / "source"
+
 
 @pytest.fixture(scope="session")
 def installation(tmp_path_factory: pytest.TempPathFactory) -> Installation:
@@ -121,7 +132,8 @@ def build_wheel(root: Path) -> Path:
         else:
             shutil.copy(entry, source / entry.name)
     dist = root / "dist"
-    run_ok([sys.executable, "-m", "build", "--wheel", "--outdir", dist, source], source)
+    # No option: an sdist, then a wheel built from that sdist, as a release is made.
+    run_ok([sys.executable, "-m", "build", "--outdir", dist, source], source)
     (built,) = dist.glob("bgtyped-*.whl")
     return built
 
@@ -256,3 +268,45 @@ def test_basedpyright_reads_the_stubs(venv_python: Path, project: Path) -> None:
             '"(theirs: starlette.background.BackgroundTask, ours: bgtyped.BackgroundTask) -> None"',
         ),
     }, result.stdout
+
+
+def wheel_files(wheel: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(wheel) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def test_the_sdist_builds_the_same_wheel_as_the_source_tree(
+    installation: Installation, tmp_path: Path
+) -> None:
+    run_ok([sys.executable, "-m", "build", "--wheel", "--outdir", tmp_path, installation.source], tmp_path)
+    (from_tree,) = tmp_path.glob("bgtyped-*.whl")
+    assert from_tree.name == installation.wheel.name
+    assert wheel_files(from_tree) == wheel_files(installation.wheel)
+
+
+def test_twine_accepts_both_distributions(installation: Installation, tmp_path: Path) -> None:
+    output = run_ok(
+        [sys.executable, "-m", "twine", "check", "--strict", installation.sdist, installation.wheel], tmp_path
+    )
+    assert output.count("PASSED") == 2, output
+
+
+def test_both_distributions_ship_the_licence(installation: Installation) -> None:
+    licence = (REPO / "LICENSE").read_bytes()
+    assert licence.startswith(b"MIT License")
+    files = wheel_files(installation.wheel)
+    (dist_info,) = {name.split("/", 1)[0] for name in files if ".dist-info/" in name}
+    assert files[f"{dist_info}/licenses/LICENSE"] == licence
+    assert "License-File: LICENSE" in files[f"{dist_info}/METADATA"].decode()
+    with tarfile.open(installation.sdist) as sdist:
+        top = installation.sdist.name.removesuffix(".tar.gz")
+        member = sdist.extractfile(f"{top}/LICENSE")
+        assert member is not None and member.read() == licence
+
+
+def test_one_version_for_the_package_the_runtime_and_the_plugin(venv_python: Path, tmp_path: Path) -> None:
+    # mypy keys its cache on the plugin's version: a release that changes diagnostics invalidates it.
+    script = "import bgtyped, bgtyped.mypy; print(bgtyped.__version__, bgtyped.mypy.__version__)"
+    versions = run_ok([venv_python, "-c", script], tmp_path).split()
+    assert versions == [importlib.metadata.version("bgtyped")] * 2
+    assert f"## {versions[0]}" in (REPO / "CHANGELOG.md").read_text()

@@ -1,0 +1,64 @@
+"""The mypy releases the plugin supports, and every difference between them that its code must know.
+
+The plugin runs unchanged from ``MINIMUM_MYPY`` to the newest release it is tested on; the differences users
+see between those releases are mypy's own (error codes and notes of its call checking), not the plugin's.
+Where mypy's API differs between supported releases, the difference is bridged here and nowhere else.
+
+Below ``MINIMUM_MYPY``, ``mypy.plugins.functools`` lacks ``handle_partial_with_callee``: it is looked up
+when called, not imported, so that the plugin still loads there and ``plugin(version)`` can refuse the
+release with a message instead of an ``ImportError``.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from typing import Final
+
+from mypy.plugin import FunctionContext
+from mypy.plugins import functools as mypy_functools
+from mypy.types import Type
+
+MINIMUM_MYPY: Final = (1, 12, 1)
+# The releases the tests run on, at both ends; the ``mypy`` extra in pyproject.toml declares the same range.
+SUPPORTED_RANGE: Final = "mypy>=1.12.1,<2.5"
+
+
+class UnsupportedMypy(SystemExit):
+    """Raised (and mypy stopped, exit status 2) when mypy is older than the plugin supports."""
+
+    def __init__(self, version: str) -> None:
+        print(
+            f"bgtyped: the bgtyped.mypy plugin needs {SUPPORTED_RANGE}, but this is mypy {version}; "
+            f'upgrade it (pip install "bgtyped[mypy]") or remove "bgtyped.mypy" from the plugins',
+            file=sys.stderr,
+        )
+        super().__init__(2)
+
+
+def release(version: str) -> tuple[int, ...]:
+    """The numeric release of a mypy version string: ``"2.4.1"``, ``"1.12.1+dev.4f3c2a"`` -> ``(2, 4, 1)``."""
+    match = re.match(r"\d+(?:\.\d+)*", version)
+    if match is None:
+        raise ValueError(f"not a mypy version: {version!r}")
+    return tuple(int(part) for part in match.group().split("."))
+
+
+def require_supported(version: str) -> None:
+    """Return if mypy ``version`` is supported; raise ``UnsupportedMypy`` if it is older than the range.
+
+    Newer releases than the tested range are let through: the ``mypy`` extra caps what pip installs, and a
+    newer mypy chosen on purpose is how a new release is tried (see the README's Development section).
+    """
+    if release(version) < MINIMUM_MYPY:
+        raise UnsupportedMypy(version)
+
+
+def partial_new_callback(ctx: FunctionContext) -> Type:
+    """mypy's own hook of ``functools.partial(...)``."""
+    return mypy_functools.partial_new_callback(ctx)
+
+
+def handle_partial_with_callee(ctx: FunctionContext, callee: Type) -> Type:
+    """mypy's ``functools.partial(...)`` hook for a given callee signature (mypy >= 1.12)."""
+    return mypy_functools.handle_partial_with_callee(ctx, callee=callee)

@@ -7,6 +7,7 @@ import json
 from mypy.checker import TypeChecker
 from mypy.erasetype import erase_typevars
 from mypy.errorcodes import ARG_TYPE, CALL_ARG
+from mypy.errors import ErrorInfo
 from mypy.messages import format_type
 from mypy.nodes import (
     ARG_NAMED,
@@ -305,16 +306,7 @@ def _returned_on(api: TypeChecker, task: TaskCall, signature: CallableType) -> T
     """
     if not signature.variables:
         return signature.ret_type
-    call = CallExpr(task.target, task.args, task.kinds, task.names)
-    call.set_line(task.target)
-    checker = api.expr_checker
-    checker.type_context.append(None)
-    try:
-        with api.msg.filter_errors():
-            returned = checker.check_call(signature, task.args, task.kinds, call, arg_names=task.names)[0]
-    finally:
-        checker.type_context.pop()
-    return erase_typevars(returned)
+    return erase_typevars(_call_task(api, task, signature, task.target)[0])
 
 
 def _not_coroutine_return(signature: ProperType) -> Type | None:
@@ -558,6 +550,18 @@ def _check_arguments(api: TypeChecker, task: TaskCall, callee: Type, context: Co
 
     Returns what the task returns on these arguments.
     """
+    result, errors = _call_task(api, task, callee, context)
+    for name in _overload_names(callee):
+        for error in errors:
+            error.message = errorcodes.requote_overload_name(error.message, name)
+    api.msg.add_errors(errors)
+    return result
+
+
+def _call_task(
+    api: TypeChecker, task: TaskCall, callee: Type, context: Context
+) -> tuple[Type, list[ErrorInfo]]:
+    """What the task returns on its arguments, and mypy's errors on the call, not reported yet."""
     call = CallExpr(task.target, task.args, task.kinds, task.names)
     call.set_line(context)
     checker = api.expr_checker
@@ -567,12 +571,7 @@ def _check_arguments(api: TypeChecker, task: TaskCall, callee: Type, context: Co
             result = checker.check_call(callee, task.args, task.kinds, call, arg_names=task.names)[0]
     finally:
         checker.type_context.pop()
-    errors = watcher.filtered_errors()
-    for name in _overload_names(callee):
-        for error in errors:
-            error.message = errorcodes.requote_overload_name(error.message, name)
-    api.msg.add_errors(errors)
-    return result
+    return result, watcher.filtered_errors()
 
 
 def _overload_names(callee: Type) -> set[str]:

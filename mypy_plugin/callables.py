@@ -43,6 +43,9 @@ from . import errorcodes
 
 AWAITABLE: Final = "typing.Awaitable"
 COROUTINE: Final = "typing.Coroutine"
+# ``asyncio.Future`` as typeshed has defined it (``_asyncio``, earlier ``asyncio.futures``), and the
+# thread pools' ``Future``.
+FUTURES: Final = ("_asyncio.Future", "asyncio.futures.Future", "concurrent.futures._base.Future")
 PARTIAL: Final = "functools.partial"
 # Extra attributes of a partial's type: mypy's record of what it still accepts, and bgtyped's records of
 # the function it wraps and (a marker) whether that function is a plain sync ``def`` of source code.
@@ -127,15 +130,18 @@ def _resolve_instance(typ: ProperType, instance: Instance) -> Target:
 
 
 def _resolve_union(union: UnionType, chk: TypeChecker, context: Context) -> Target:
-    items: list[Type] = []
-    for item in union.items:
-        target = resolve(item, chk, context)
-        if isinstance(target, Unchecked):
-            return target
-        if isinstance(target, NotCallable):
-            return NotCallable(union, awaitable=False, none=False)
-        items.append(target.signature)
-    return Callee(get_proper_type(UnionType.make_union(items)))
+    """The known members of a union, each of which may be the one called.
+
+    Members whose signature is unknown (``Any | Callable[[int], int]``) accept anything; the known ones
+    are checked, as mypy checks a direct call of the union item by item.
+    """
+    targets = [resolve(item, chk, context) for item in union.items]
+    if any(isinstance(target, NotCallable) for target in targets):
+        return NotCallable(union, awaitable=False, none=False)
+    known = [target.signature for target in targets if isinstance(target, Callee)]
+    if not known:
+        return Unchecked()
+    return Callee(UnionType.make_union(known))
 
 
 def _bound_positionally(partial: CallableType, wrapped: CallableType | None) -> frozenset[str]:
@@ -245,17 +251,20 @@ def display_name(signature: ProperType) -> str | None:
     return None
 
 
-def is_awaitable(typ: Type) -> bool:
-    """Whether a value of type ``typ`` is awaitable on every path.
+def runs_only_when_awaited(typ: Type) -> bool:
+    """Whether a value of type ``typ`` is, on every path, an awaitable whose work runs only when awaited.
 
-    A union that merely may be awaitable (``int | Awaitable[int]``, ``Any | Awaitable[Any]``) is the
-    signature of a callback that may be sync or async, which frameworks tell apart at run time.
+    A coroutine, or an awaitable of unknown kind, is lost if nobody awaits it. An ``asyncio.Future``
+    (a ``Task``) is work already scheduled, or a result to be set by someone else: it runs whether or not
+    the value is awaited. A union that merely may be awaitable (``int | Awaitable[int]``,
+    ``Any | Awaitable[Any]``) is the signature of a callback that may be sync or async, which frameworks
+    tell apart at run time.
     """
     proper = get_proper_type(typ)
     if isinstance(proper, Instance):
-        return proper.type.has_base(AWAITABLE)
+        return proper.type.has_base(AWAITABLE) and not any(proper.type.has_base(future) for future in FUTURES)
     if isinstance(proper, UnionType):
-        return all(is_awaitable(item) for item in proper.items)
+        return all(runs_only_when_awaited(item) for item in proper.items)
     return False
 
 

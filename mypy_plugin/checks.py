@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 
 from mypy.checker import TypeChecker
+from mypy.erasetype import erase_typevars
 from mypy.errorcodes import ARG_TYPE, CALL_ARG
+from mypy.errors import ErrorInfo
 from mypy.messages import format_type
 from mypy.nodes import (
     ARG_NAMED,
@@ -29,7 +31,7 @@ from mypy.nodes import (
     UnaryExpr,
 )
 from mypy.plugin import CheckerPluginInterface, FunctionContext, MethodContext
-from mypy.subtypes import find_member, is_subtype
+from mypy.subtypes import find_member, is_proper_subtype, is_subtype
 from mypy.types import (
     AnyType,
     CallableType,
@@ -54,10 +56,10 @@ from .callables import (
     Unchecked,
     bound_task_definition,
     display_name,
-    is_awaitable,
     is_plain_sync_def,
     may_not_be_coroutine,
     resolve,
+    runs_only_when_awaited,
     with_name,
 )
 from .registry import Coroutines, Packed, Param, Receiver, SchedulerSpec, Variadic
@@ -132,7 +134,8 @@ def _report_string_args(api: TypeChecker, ctx: FunctionContext | MethodContext, 
     if given is None:
         return False
     expr, value_type, parameter = given
-    if not is_subtype(value_type, api.named_type("builtins.str")):
+    # Proper: ``Any`` (an unannotated parameter) fits ``str`` yet may be anything.
+    if not is_proper_subtype(value_type, api.named_type("builtins.str")):
         return False
     message = errorcodes.string_args(spec.name, parameter, render(expr))
     if _refused_by_declaration(ctx, spec, parameter, value_type):
@@ -281,8 +284,7 @@ def _check_never_awaited(
         return False
     if not isinstance(signature, CallableType):
         return False
-    type_text = format_type(signature.ret_type, api.options)
-    if spec.coroutines is Coroutines.RESULT_AWAITED or not is_awaitable(signature.ret_type):
+    if spec.coroutines is Coroutines.RESULT_AWAITED or not runs_only_when_awaited(signature.ret_type):
         return False
     if spec.coroutines is Coroutines.DROPPED:
         message = errorcodes.never_awaited_by
@@ -292,8 +294,19 @@ def _check_never_awaited(
         message = errorcodes.awaited_in_thread
     else:
         message = errorcodes.never_awaited
+    type_text = format_type(_returned_on(api, task, signature), api.options)
     api.fail(message(spec.name, name, type_text), task.target, code=errorcodes.TASK_NEVER_AWAITED)
     return True
+
+
+def _returned_on(api: TypeChecker, task: TaskCall, signature: CallableType) -> Type:
+    """What a generic target returns on the task's arguments (``Task[None]``, not ``Task[_T]``).
+
+    Type variables the arguments do not solve become ``Any``; a message never shows one unsolved.
+    """
+    if not signature.variables:
+        return signature.ret_type
+    return erase_typevars(_call_task(api, task, signature, task.target)[0])
 
 
 def _not_coroutine_return(signature: ProperType) -> Type | None:
@@ -537,6 +550,18 @@ def _check_arguments(api: TypeChecker, task: TaskCall, callee: Type, context: Co
 
     Returns what the task returns on these arguments.
     """
+    result, errors = _call_task(api, task, callee, context)
+    for name in _overload_names(callee):
+        for error in errors:
+            error.message = errorcodes.requote_overload_name(error.message, name)
+    api.msg.add_errors(errors)
+    return result
+
+
+def _call_task(
+    api: TypeChecker, task: TaskCall, callee: Type, context: Context
+) -> tuple[Type, list[ErrorInfo]]:
+    """What the task returns on its arguments, and mypy's errors on the call, not reported yet."""
     call = CallExpr(task.target, task.args, task.kinds, task.names)
     call.set_line(context)
     checker = api.expr_checker
@@ -546,12 +571,7 @@ def _check_arguments(api: TypeChecker, task: TaskCall, callee: Type, context: Co
             result = checker.check_call(callee, task.args, task.kinds, call, arg_names=task.names)[0]
     finally:
         checker.type_context.pop()
-    errors = watcher.filtered_errors()
-    for name in _overload_names(callee):
-        for error in errors:
-            error.message = errorcodes.requote_overload_name(error.message, name)
-    api.msg.add_errors(errors)
-    return result
+    return result, watcher.filtered_errors()
 
 
 def _overload_names(callee: Type) -> set[str]:

@@ -24,7 +24,7 @@ from mypy.nodes import (
     Var,
 )
 from mypy.plugin import FunctionContext, MethodContext
-from mypy.subtypes import find_member
+from mypy.subtypes import find_member, is_subtype
 from mypy.typeops import get_all_type_vars
 from mypy.types import (
     AnyType,
@@ -115,8 +115,8 @@ def scheduler_return_type(ctx: FunctionContext | MethodContext, spec: SchedulerS
 
     ``await asyncio.to_thread(f, 1)`` has the type ``f`` returns: mypy infers it from the declared
     signature, on the argument types it has already found, with its messages muted (the arguments were
-    checked against the task). If that inference fails, the call's type stays what mypy found on the
-    opaque signature.
+    checked against the task). If the task's arguments are wrong, the type is still the one inferred,
+    as mypy infers it without the plugin.
     """
     api = ctx.api
     call = ctx.context
@@ -141,18 +141,27 @@ def scheduler_return_type(ctx: FunctionContext | MethodContext, spec: SchedulerS
     # First in the type context of the call, as mypy would; then without it, so that a context the
     # result does not fit (``x: int = await asyncio.to_thread(f)``) is reported as an assignment.
     checker = api.expr_checker
-    for context in (checker.type_context[-1], None):
+    type_context = checker.type_context[-1]
+    inferred: list[Type] = []
+    for context in (type_context, None):
         checker.type_context.append(context)
         try:
             with api.msg.filter_errors() as watcher:
-                inferred, _ = checker.check_call(
+                returned, _ = checker.check_call(
                     declared, typed_args, call.arg_kinds, call, arg_names=call.arg_names
                 )
         finally:
             checker.type_context.pop()
         if not watcher.has_new_errors():
-            return inferred
-    return ctx.default_return_type
+            return returned
+        inferred.append(returned)
+    # The task's arguments are wrong (reported against the task): the type is still the one mypy infers
+    # without the plugin, in the call's context, so that what is done with the result is checked as it
+    # would be; unless the result does not fit that context, which is then reported as above.
+    with_context, without_context = inferred
+    if type_context is None or is_subtype(without_context, type_context):
+        return with_context
+    return without_context
 
 
 def _returns_fixed_type(receiver: Type, member: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from mypy.nodes import (
@@ -121,34 +122,48 @@ def _variadic_arguments(
     return [a for a, _, _ in selected], [k for _, k, _ in selected], [n for _, _, n in selected]
 
 
+# A value given for the task's packed arguments (a sequence or a mapping) and its type, if given.
+PackedValue = tuple[Expression, Type] | None
+
+
 def _packed_arguments(ctx: FunctionContext | MethodContext, arguments: Packed) -> Arguments | None:
-    args: list[Expression] = []
-    kinds: list[ArgKind] = []
-    names: list[str | None] = []
-    any_type = AnyType(TypeOfAny.implementation_artifact)
-    iterable = ctx.api.named_generic_type("typing.Iterable", [any_type])
-    mapping = ctx.api.named_generic_type(
-        "typing.Mapping", [ctx.api.named_generic_type("builtins.str", []), any_type]
-    )
-    slots = (
-        (arguments.args, _positional_items, iterable),
-        (arguments.kwargs, _keyword_items, mapping),
-    )
-    for param, unpack, container in slots:
-        if param is None:
-            continue
-        index = param.index_in(ctx.callee_arg_names)
+    """The task's arguments from a tuple-and-dict scheduler's ``args=`` and ``kwargs=`` (``Thread``)."""
+    values: list[PackedValue] = []
+    for param in (arguments.args, arguments.kwargs):
+        index = None if param is None else param.index_in(ctx.callee_arg_names)
         if index is None or index >= len(ctx.args) or not ctx.args[index]:
+            values.append(None)
             continue
         group = single_actual(ctx, index)
         if group is None:
             return None
-        expr = ctx.args[group][0]
-        value_type = get_proper_type(ctx.arg_types[group][0])
+        values.append((ctx.args[group][0], ctx.arg_types[group][0]))
+    return _unpacked_values(ctx, values)
+
+
+def _unpacked_values(ctx: FunctionContext | MethodContext, values: Sequence[PackedValue]) -> Arguments | None:
+    """The task's arguments from the values that carry them packed: a sequence, then a mapping.
+
+    None if a value is not a sequence or mapping at all: mypy reports it against the scheduler's own
+    parameter.
+    """
+    any_type = AnyType(TypeOfAny.implementation_artifact)
+    containers = (
+        ctx.api.named_generic_type("typing.Iterable", [any_type]),
+        ctx.api.named_generic_type(
+            "typing.Mapping", [ctx.api.named_generic_type("builtins.str", []), any_type]
+        ),
+    )
+    args: list[Expression] = []
+    kinds: list[ArgKind] = []
+    names: list[str | None] = []
+    for given, unpack, container in zip(values, (_positional_items, _keyword_items), containers, strict=True):
+        if given is None:
+            continue
+        expr, value_type = given[0], get_proper_type(given[1])
         if isinstance(value_type, NoneType):
             continue
         if not is_subtype(value_type, container):
-            # Not a sequence or mapping at all: mypy reports it against the scheduler's own parameter.
             return None
         for item, kind, name in unpack(expr, value_type, ctx.api):
             args.append(item)
@@ -237,27 +252,8 @@ def _switched_arguments(
         for arg, typ in zip(group_args, group_types, strict=True)
     }
     given = {name: value for value, kind, name in zip(values, kinds, names, strict=True) if kind == ARG_NAMED}
-    any_type = AnyType(TypeOfAny.implementation_artifact)
-    containers = (
-        ctx.api.named_generic_type("typing.Iterable", [any_type]),
-        ctx.api.named_generic_type(
-            "typing.Mapping", [ctx.api.named_generic_type("builtins.str", []), any_type]
-        ),
-    )
-    task: Arguments = ([], [], [])
-    for keyword, unpack, container in zip(
-        arguments.packed_keywords, (_positional_items, _keyword_items), containers, strict=True
-    ):
+    packed: list[PackedValue] = []
+    for keyword in arguments.packed_keywords:
         expr = given.get(keyword)
-        if expr is None or id(expr) not in found:
-            continue
-        value_type = get_proper_type(found[id(expr)])
-        if isinstance(value_type, NoneType):
-            continue
-        if not is_subtype(value_type, container):
-            return None
-        for item, kind, name in unpack(expr, value_type, ctx.api):
-            task[0].append(item)
-            task[1].append(kind)
-            task[2].append(name)
-    return task
+        packed.append(None if expr is None or id(expr) not in found else (expr, found[id(expr)]))
+    return _unpacked_values(ctx, packed)

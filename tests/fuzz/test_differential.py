@@ -37,7 +37,8 @@ def test_plugin_verdict_equals_runtime_verdict(tmp_path: Path, mypy_cache: Path)
         f"\n{totals.calls} calls: {totals.calls - len(totals.disagreements)} agree, "
         f"{len(totals.disagreements)} disagree; mypy accepted {totals.static_accepted}, "
         f"the runtime accepted {totals.runtime_accepted}; {totals.unknowable} rejected at run time for a "
-        "reason no type says (untyped decorator, packed value of unknown shape, `Any` result) were accepted"
+        "reason no type says (untyped decorator, singledispatch implementation, packed value of unknown shape, "
+        "`Any` result, a callback protocol's function async) were accepted"
     )
     for shape, count in sorted(totals.shapes.items()):
         print(f"  {count:6} {shape}")

@@ -188,3 +188,39 @@ def test_runtime_verdicts_know_what_types_cannot_tell() -> None:
     assert all(v.consistent for v in verdicts)
     assert [v.accepted for v in verdicts] == [False, False, False, False, True]
     assert [v.knowable for v in verdicts] == [False, True, False, True, True]
+
+
+def test_runtime_verdicts_on_wrappers_dispatch_and_closures() -> None:
+    wrong = (Argument("1"),)  # `to` is a str
+    right = (Argument('"a"'),)
+    plain = Signature(TARGET.parameters)
+    wraps = replace(plain, decorator=Decorator.WRAPS_STRIPS_CONTEXT)
+    dispatched = replace(plain, decorator=Decorator.SINGLEDISPATCH)
+    closure = replace(plain, target_kind=TargetKind.CLOSURE)
+    verdicts = runtime_verdicts(
+        cases := [
+            Case(wraps, BG, wrong),
+            Case(wraps, BG, right),
+            Case(wraps, BG, ()),  # bgtyped binds the wrapper's own `*args, **kwargs`: it fails when run
+            Case(dispatched, BG, wrong),
+            Case(dispatched, BG, right),
+            Case(dispatched, BG, (Argument("1j"), Argument("2"), Argument("3"))),  # the `complex` one
+            Case(dispatched, BG, ()),
+            Case(closure, BG, wrong),
+            Case(closure, BG, right),
+            Case(replace(closure, result=Result.COROUTINE), BG, right),
+            Case(replace(closure, result=Result.COROUTINE), THREAD, right),
+        ],
+        render_module(cases),
+    )
+    assert all(v.consistent for v in verdicts)
+    assert [v.accepted for v in verdicts] == [
+        False, True, False, False, True, True, False, False, True, False, False,
+    ]  # fmt: skip
+    assert "the task failed when run" in verdicts[2].reason
+    assert "requires at least 1 positional argument" in verdicts[6].reason
+    # Which implementation runs depends on a value's type, and a callback protocol does not say whether the
+    # function behind it is async: no type tells these mistakes.
+    assert [v.knowable for v in verdicts] == [
+        True, True, True, False, True, True, False, True, True, False, True,
+    ]  # fmt: skip

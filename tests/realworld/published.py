@@ -268,6 +268,11 @@ SCHEDULER_PROBES: Mapping[str, Probe | None] = {
     "submit": Probe.KEYWORD,
     "delay": Probe.KEYWORD,
     "send": Probe.KEYWORD,
+    "si": Probe.KEYWORD,
+    "s": Probe.KEYWORD,
+    "enqueue": Probe.KEYWORD,
+    "enqueue_in": Probe.KEYWORD,
+    "enqueue_at": Probe.KEYWORD,
     "run_sync": Probe.POSITIONAL,
     "run_in_executor": Probe.POSITIONAL,
     "call_soon": Probe.POSITIONAL,
@@ -280,6 +285,12 @@ SCHEDULER_PROBES: Mapping[str, Probe | None] = {
     "Process": None,
     "apply_async": None,
     "send_with_options": None,
+    "signature": None,
+    "subtask": None,
+    "enqueue_call": None,
+    "apply": None,
+    "enter": None,
+    "enterabs": None,
 }
 SCHEDULER_NAMES = frozenset(SCHEDULER_PROBES)
 

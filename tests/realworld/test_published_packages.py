@@ -80,29 +80,12 @@ MAX_SHOWN = 50
 # (phase, "added" or "lost", "path:line") -> the bug. The phase is "published" (the code as published) or
 # "probed" (with the planted mistakes). The test fails on any other disagreement, and on an entry here that no
 # longer occurs: remove it when its fix lands.
-KNOWN_DEFERRED_CALL_DISAGREEMENTS: Mapping[tuple[str, str, str], str] = {
-    ("published", "added", "sanic/cli/console.py:259"): (
-        "task-never-awaited on a target returning an asyncio.Task, which runs without being awaited: "
-        "loop.call_soon_threadsafe(loop.create_task, coro()) works"
-    ),
-    ("probed", "lost", "aiohttp/web_fileresponse.py:295"): (
-        "a scheduling call with a wrong task argument has type Any with the plugin, so errors on its "
-        "result are lost: `r = await loop.run_in_executor(None, make, 1, 0); r.missing` (mypy alone "
-        "reports the attribute)"
-    ),
-    ("probed", "lost", "anyio/_core/_tempfile.py:505"): (
-        "the same: the result of `await to_thread.run_sync(lambda: TemporaryDirectory(), 0)` is Any with the "
-        "plugin, so mypy's error on its later use is lost"
-    ),
-}
+KNOWN_DEFERRED_CALL_DISAGREEMENTS: Mapping[tuple[str, str, str], str] = {}
 # Calls of the second set where mypy alone sees the planted mistake and the plugin leaves mypy's report:
 # "path:line" -> why. The test fails if any other call is left to mypy, or if one of these no longer is.
 DEFERRED_CALLS_LEFT_TO_MYPY: Mapping[str, str] = {
     "fastapi/background.py:62": (
         "forwards its own `*args: P.args, **kwargs: P.kwargs`: mypy's ParamSpec check stays in charge"
-    ),
-    "aiohttp/web_fileresponse.py:295": (
-        "its receiver comes from a probed call typed Any with the plugin (the known lost error on this line)"
     ),
 }
 

@@ -166,6 +166,7 @@ class TargetKind(enum.Enum):
     CLASS = enum.auto()
     CALLABLE_INSTANCE = enum.auto()
     ASYNC_CALLABLE_INSTANCE = enum.auto()
+    CLOSURE = enum.auto()  # a function made by a factory at each call, typed by a callback protocol
 
 
 # `{name}` is the generated definition's name.
@@ -179,6 +180,7 @@ TARGET_SPELLING: dict[TargetKind, str] = {
     TargetKind.CLASS: "{name}",
     TargetKind.CALLABLE_INSTANCE: "{name}()",
     TargetKind.ASYNC_CALLABLE_INSTANCE: "{name}()",
+    TargetKind.CLOSURE: "{name}_make()",
 }
 
 
@@ -192,11 +194,25 @@ class Decorator(enum.Enum):
     KEEPS_SIGNATURE = "keeps_signature"  # Callable[P, R] -> Callable[P, R]
     WRAPS_SIGNATURE = "wraps_signature"  # functools.wraps, with a ParamSpec wrapper
     STRIPS_CONTEXT = "strips_context"  # Callable[Concatenate[Ctx, P], R] -> Callable[P, R]: passes the Ctx
+    WRAPS_STRIPS_CONTEXT = "wraps_strips_context"  # the same with functools.wraps (click's pass_context)
     UNTYPED = "untyped"  # no annotations: mypy knows nothing of the result
+    # The function is the fallback; an implementation registered for `complex` takes anything after it.
+    SINGLEDISPATCH = "functools.singledispatch"
 
     @property
-    def typed(self) -> bool:
-        return self is not Decorator.UNTYPED
+    def arguments_known(self) -> bool:
+        """Whether the types say which parameters a call reaches (a dispatch on a value's type does not)."""
+        return self not in (Decorator.UNTYPED, Decorator.SINGLEDISPATCH)
+
+    @property
+    def wrapper_takes_anything(self) -> bool:
+        """Whether a ``(*args, **kwargs)`` wrapper is what is called: bgtyped binds against it, not ``__wrapped__``."""
+        return self not in (Decorator.KEEPS_SIGNATURE, Decorator.SINGLEDISPATCH)
+
+    @property
+    def strips_context(self) -> bool:
+        """The function takes a ``Ctx`` first, which the decorator's ``*args, **kwargs`` wrapper passes."""
+        return self in (Decorator.STRIPS_CONTEXT, Decorator.WRAPS_STRIPS_CONTEXT)
 
 
 class Result(enum.Enum):
@@ -266,13 +282,36 @@ class Signature:
             keyword = "async def" if kind is TargetKind.ASYNC_FUNCTION else "def"
             parameters = self.render_parameters()
             lines = [f"{keyword} {name}({parameters}){returns}:", f"    {body}"]
-            if self.decorator is Decorator.STRIPS_CONTEXT:
+            if self.decorator is not None and self.decorator.strips_context:
                 context = Parameter("ctx", Kind.POSITIONAL_ONLY, Annotation("T", spelling="Ctx"))
                 parameters = replace(self, parameters=(context, *self.parameters)).render_parameters()
                 lines[0] = f"{keyword} {name}({parameters}){returns}:"
+            if self.decorator is Decorator.SINGLEDISPATCH:
+                # mypy requires a positional first parameter, and a dispatch type that is a subtype of its
+                # annotation; at run time neither is needed.
+                lines[0] += "  # type: ignore[misc]"
+                lines += [
+                    f"@{name}.register(complex)",
+                    f"{keyword} {name}_complex(first: complex, *args: Any, **kwargs: Any){returns}:"
+                    "  # type: ignore[misc]",
+                    f"    {body}",
+                ]
             if self.decorator is not None:
                 lines.insert(0, f"@{self.decorator.value}")
             return lines
+        if kind is TargetKind.CLOSURE:
+            call = replace(self, target_kind=TargetKind.CALLABLE_INSTANCE).render_definition(f"{name}_call")
+            return [
+                f"class {name}_call(Protocol):",
+                call[1],
+                "        ...",
+                f"def {name}_make() -> {name}_call:",
+                "    captured = None",
+                f"    def {name}({self.render_parameters()}){returns}:",
+                "        _ = captured",
+                f"        {body}",
+                f"    return {name}",
+            ]
         receiver = {TargetKind.CLASS_METHOD: "cls", TargetKind.STATIC_METHOD: None}.get(kind, RECEIVER)
         parameters = self.render_parameters()
         if receiver is not None:
@@ -453,6 +492,8 @@ class Case:
         found: list[str] = []
         if self.signature.decorator is not None:
             found.append(f"decorated by {self.signature.decorator.value}")
+        if self.signature.target_kind is TargetKind.CLOSURE:
+            found.append("a closure made for each call")
         if self.signature.result is not None:
             found.append(f"returns {self.signature.result.annotation}")
         if self.scheduler.packed:
@@ -515,7 +556,7 @@ HEADER: tuple[str, ...] = (
     "import functools",
     "import threading",
     "from collections.abc import Awaitable, Callable, Coroutine, Generator",
-    "from typing import Any, Concatenate, Optional, ParamSpec, TypeAlias, TypedDict, TypeVar",
+    "from typing import Any, Concatenate, Optional, ParamSpec, Protocol, TypeAlias, TypedDict, TypeVar",
     "import anyio.abc",
     "import bgtyped",
     "import fastapi",
@@ -535,6 +576,11 @@ HEADER: tuple[str, ...] = (
     "        return f(*args, **kwargs)",
     "    return wrapper",
     "def strips_context(f: Callable[Concatenate[Ctx, P], R]) -> Callable[P, R]:",
+    "    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:",
+    "        return f(Ctx(), *args, **kwargs)",
+    "    return wrapper",
+    "def wraps_strips_context(f: Callable[Concatenate[Ctx, P], R]) -> Callable[P, R]:",
+    "    @functools.wraps(f)",
     "    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:",
     "        return f(Ctx(), *args, **kwargs)",
     "    return wrapper",

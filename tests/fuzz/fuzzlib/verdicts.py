@@ -156,16 +156,26 @@ def _result_knowable(case: Case) -> bool:
         and signature.target_kind is not TargetKind.CLASS
     ):
         return False  # no return annotation: `Any`
-    # A decorator may have made a sync def async (the plugin does not guess); a thread awaits nothing anyway.
-    return case.scheduler.coroutines is not Coroutines.AWAITED or signature.decorator is None
+    # A decorator may have made a sync def async (the plugin does not guess), and a callback protocol does
+    # not say whether the function behind it is async; a thread awaits nothing anyway.
+    return case.scheduler.coroutines is not Coroutines.AWAITED or (
+        signature.decorator is None and signature.target_kind is not TargetKind.CLOSURE
+    )
 
 
 def _arguments_knowable(case: Case) -> bool:
-    return case.signature.decorator is not Decorator.UNTYPED and not case.unknown_shape
+    decorator = case.signature.decorator
+    return (decorator is None or decorator.arguments_known) and not case.unknown_shape
 
 
 def misfit(signature: Signature, args: tuple[Any, ...], kwargs: dict[str, Any]) -> str | None:
-    """Why a value does not fit its parameter's annotation, if one does not; only for calls that bind."""
+    """Why a value does not fit its parameter's annotation, if one does not; only for calls that bind.
+
+    A ``complex`` first argument of a singledispatch function reaches the implementation registered for it,
+    which takes anything.
+    """
+    if signature.decorator is Decorator.SINGLEDISPATCH and args and type(args[0]) is complex:
+        return None
     for annotation, name, value in bound_values(signature, args, kwargs):
         if not annotation.fits(value):
             return f"value {value!r} for parameter {name!r} does not fit {annotation.render()!r}"
@@ -222,9 +232,11 @@ class _Observed:
         # no coroutine.
         scheduler = self.case.scheduler
         schedules = not self.collides if scheduler.runs_later else self.binding is None
-        hidden = self.case.signature.decorator is Decorator.STRIPS_CONTEXT
+        decorator = self.case.signature.decorator
+        hidden = decorator is not None and decorator.wrapper_takes_anything
         if not scheduler.runs_later and scheduler.coroutines is Coroutines.AWAITED and hidden:
-            # bgtyped binds against the signature it can see: a wrapper's `*args, **kwargs` take anything.
+            # bgtyped binds against what is called: a wrapper's `*args, **kwargs` take anything; the task
+            # fails when it runs.
             schedules = True
         if scheduler.coroutines is Coroutines.REQUIRED:
             schedules = schedules and self.result is None

@@ -40,6 +40,7 @@ from mypy.types import (
 )
 
 from . import errorcodes
+from .compat import any_type_query
 
 AWAITABLE: Final = "typing.Awaitable"
 COROUTINE: Final = "typing.Coroutine"
@@ -86,7 +87,7 @@ def resolve(typ: Type, chk: TypeChecker, context: Context) -> Target:
     proper = get_proper_type(typ)
     if isinstance(proper, FunctionLike):
         # A type that semantic analysis left unanalysed (printed ``Result?``) is not known: no guessing.
-        return Unchecked() if proper.accept(_HasUnanalysed()) else Callee(proper)
+        return Unchecked() if proper.accept(any_type_query(_HasUnanalysed)) else Callee(proper)
     if isinstance(proper, TypeVarType):
         return resolve(proper.upper_bound, chk, context)
     if isinstance(proper, TypeType):
@@ -116,7 +117,7 @@ class _HasUnanalysed(TypeQuery[bool]):
 def _resolve_instance(typ: ProperType, instance: Instance) -> Target:
     partial = partial_signature(instance)
     if partial is not None:
-        if partial.accept(_HasUnanalysed()):
+        if partial.accept(any_type_query(_HasUnanalysed)):
             return Unchecked()
         wraps_sync_def = instance.extra_attrs is not None and WRAPS_SYNC_DEF in instance.extra_attrs.immutable
         return Callee(partial, _bound_positionally(partial, wrapped_signature(instance)), wraps_sync_def)
@@ -186,6 +187,11 @@ def is_plain_sync_def(signature: CallableType, chk: TypeChecker) -> bool:
     if signature.is_type_obj():
         return True
     definition = signature.definition
+    if isinstance(definition, FuncDef) and definition.is_decorated and definition.info is not FUNC_NO_INFO:
+        # Older mypy releases point a decorated method's signature to its function, not its decorators.
+        member = definition.info.names.get(definition.name)
+        if member is not None and isinstance(member.node, Decorator):
+            definition = member.node
     if isinstance(definition, Decorator):
         # A static or class method: mypy keeps the other decorators, which may have made it async.
         if definition.decorators:

@@ -64,7 +64,7 @@ from .callables import (
 )
 from .registry import Coroutines, Packed, Param, Receiver, SchedulerSpec, Variadic
 from .signatures import TASK_KEYWORDS
-from .task_calls import TaskCall, single_actual, switched_to_packed, task_call
+from .task_calls import TaskCall, single_actual, switched_to_packed, task_call, variadic_groups
 
 
 def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerSpec) -> bool:
@@ -156,13 +156,13 @@ def _packed_args_value(
         if group is None:
             return None
         return ctx.args[group][0], ctx.arg_types[group][0], arguments.args.name or "args"
-    if arguments.packed_keywords is None or arguments.kwargs not in ctx.callee_arg_names:
+    if arguments.packed_keywords is None:
         return None
-    index = ctx.callee_arg_names.index(arguments.kwargs)
     keyword = arguments.packed_keywords[0]
-    for arg, typ, name in zip(ctx.args[index], ctx.arg_types[index], ctx.arg_names[index], strict=True):
-        if name == keyword:
-            return arg, typ, keyword
+    for index in variadic_groups(ctx, arguments):
+        for arg, typ, name in zip(ctx.args[index], ctx.arg_types[index], ctx.arg_names[index], strict=True):
+            if name == keyword:
+                return arg, typ, keyword
     return None
 
 

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import re
 import sys
-from typing import Final
+from typing import Final, TypeVar
 
 from mypy.plugin import FunctionContext
 from mypy.plugins import functools as mypy_functools
+from mypy.type_visitor import TypeQuery
 from mypy.types import Type
 
 MINIMUM_MYPY: Final = (1, 12, 1)
@@ -62,3 +63,18 @@ def partial_new_callback(ctx: FunctionContext) -> Type:
 def handle_partial_with_callee(ctx: FunctionContext, callee: Type) -> Type:
     """mypy's ``functools.partial(...)`` hook for a given callee signature (mypy >= 1.12)."""
     return mypy_functools.handle_partial_with_callee(ctx, callee=callee)
+
+
+BoolQuery = TypeVar("BoolQuery", bound=TypeQuery[bool])
+
+
+def any_type_query(query: type[BoolQuery]) -> BoolQuery:
+    """A new ``query``, a ``TypeQuery[bool]`` whose answer is true if it is for any part of the type.
+
+    Older releases (1.12 among them) give ``TypeQuery`` its strategy as an argument; newer ones ask for a
+    ``strategy`` method, which ``query`` defines.
+    """
+    try:
+        return query()
+    except TypeError:
+        return query(any)  # type: ignore[call-arg]

@@ -228,10 +228,20 @@ def _has_unpacked_items(typ: ProperType) -> bool:
 
 def switched_to_packed(ctx: FunctionContext | MethodContext, arguments: Variadic) -> bool:
     """Whether the call gives the task's arguments packed, in one of ``arguments.packed_keywords``."""
-    if arguments.packed_keywords is None or arguments.kwargs not in ctx.callee_arg_names:
+    if arguments.packed_keywords is None:
         return False
-    index = ctx.callee_arg_names.index(arguments.kwargs)
-    return any(name in arguments.packed_keywords for name in ctx.arg_names[index])
+    groups = variadic_groups(ctx, arguments)
+    return any(name in arguments.packed_keywords for index in groups for name in ctx.arg_names[index])
+
+
+def variadic_groups(ctx: FunctionContext | MethodContext, arguments: Variadic) -> list[int]:
+    """The scheduler's parameters that take the task's arguments: its ``*args`` and ``**kwargs``.
+
+    A keyword argument is looked for in both: mypy before 1.16 gives ``args=...`` to a ``*args`` parameter.
+    """
+    names = ctx.callee_arg_names
+    slots = (arguments.args, arguments.kwargs)
+    return [names.index(name) for name in slots if name is not None and name in names]
 
 
 def _switched_arguments(

@@ -12,6 +12,8 @@ with these names:
   unexpected keyword or a surplus argument (nothing since);
 - ``"{{ builtins }}bytes"``: the ``builtins.`` that mypy before 1.20 writes in revealed types;
 - ``{{ since("1.20", 'main:6: note: ...') }}``, a line of ``out``: a line that only that mypy and later give;
+- ``{{ untyped_decorator }}``, in a ``# type: ignore[...]``: the code of "Untyped decorator makes function
+  untyped", ``untyped-decorator`` where mypy has that code, ``misc`` before;
 - ``mypy_version``, a tuple such as ``(2, 4, 1)``, for anything else; ``skip: mypy_version < (1, 19)``
   skips a case whose feature a release lacks (the skip's reason names the expression).
 
@@ -33,6 +35,7 @@ import tempfile
 from pathlib import Path
 
 import mypy.version
+from mypy.errorcodes import error_codes
 import pytest
 from pytest_mypy_plugins import collect, utils
 from pytest_mypy_plugins.item import YamlTestItem
@@ -68,6 +71,7 @@ utils._rendering_env.globals.update(
     defined_here=defined_here,
     builtins="" if MYPY_VERSION >= (1, 20) else "builtins.",
     since=since,
+    untyped_decorator="untyped-decorator" if "untyped-decorator" in error_codes else "misc",
 )
 
 

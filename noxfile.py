@@ -77,30 +77,13 @@ def tests(session: nox.Session) -> None:
 def mypy_lowest(session: nox.Session) -> None:
     """The oldest supported mypy: everything whose result depends on mypy."""
     session.install(*INSTALL, f"mypy=={MYPY_LOWEST}")
-    session.warn(
-        f"mypy {MYPY_LOWEST} (up to 1.15) matches a keyword argument named like a *args parameter to it "
-        "(`def t(*args: float, **kw: str)`, `t(args=None)`), on direct calls too; the differential test "
-        "finds this false error through the plugin, so it is left out here until the plugin works around it"
-    )
     session.run(
         *PYTEST,
         "tests/plugin",
         "tests/typing",
         "tests/fuzz",
-        "--deselect",
-        "tests/fuzz/test_differential.py::test_plugin_verdict_equals_runtime_verdict",
         *session.posargs,
     )
-
-
-# Tests that fail on one Python for a reason outside the matrix's reach, left out there with the reason said.
-LEFT_OUT = {
-    "3.13": (
-        "tests/runtime/test_scheduling.py::test_callables_without_a_signature_are_accepted_unchecked",
-        "Python 3.13 gives operator.itemgetter a signature, so the runtime check now refuses the call "
-        "that this test expects to be accepted unchecked (the call would fail when run)",
-    ),
-}
 
 
 def _newer_python_session(version: str) -> None:
@@ -110,12 +93,7 @@ def _newer_python_session(version: str) -> None:
         if interpreter is None:
             session.skip(f"Python {version} not found on PATH nor in pyenv's versions: its tests did not run")
         session.install(*INSTALL)
-        deselect: list[str] = []
-        if version in LEFT_OUT:
-            test, reason = LEFT_OUT[version]
-            session.warn(f"left out: {test}: {reason}")
-            deselect = ["--deselect", test]
-        session.run(*PYTEST, "tests/runtime", "tests/plugin", *deselect, *session.posargs)
+        session.run(*PYTEST, "tests/runtime", "tests/plugin", *session.posargs)
 
     session_function.__doc__ = f"Python {version}, newest mypy: the runtime tests and the plugin YAML cases."
     nox.session(name=f"python{version}", python=interpreter or False)(session_function)

@@ -368,10 +368,14 @@ def _check_singledispatchmethod(func: Any, args: tuple[Any, ...], kwargs: dict[s
     if not args:
         raise TypeError(f"{func.__name__} requires at least 1 positional argument")
     try:
-        # The bound dispatcher keeps the descriptor and the instance in its closure, by these names.
-        cells = dict(zip(func.__code__.co_freevars, func.__closure__, strict=True))
-        descriptor, instance, owner = (cells[name].cell_contents for name in ("self", "obj", "cls"))
-        implementation = descriptor.dispatcher.dispatch(args[0].__class__).__get__(instance, owner)
+        # The bound dispatcher keeps the instance and its class in its closure, and either the descriptor
+        # (Python 3.11, 3.12) or its dispatch function (3.13), by these names.
+        cells = {
+            name: cell.cell_contents
+            for name, cell in zip(func.__code__.co_freevars, func.__closure__, strict=True)
+        }
+        dispatch = cells["dispatch"] if "dispatch" in cells else cells["self"].dispatcher.dispatch
+        implementation = dispatch(args[0].__class__).__get__(cells["obj"], cells["cls"])
     except Exception:
         return False
     return check_arguments(implementation, args, kwargs)

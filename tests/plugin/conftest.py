@@ -35,8 +35,8 @@ import tempfile
 from pathlib import Path
 
 import mypy.version
-from mypy.errorcodes import error_codes
 import pytest
+from mypy.errorcodes import error_codes
 from pytest_mypy_plugins import collect, utils
 from pytest_mypy_plugins.item import YamlTestItem
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import mypy.version
 from hypothesis import strategies as st
 
 from .model import (
@@ -31,8 +32,14 @@ from .model import (
     is_context_free,
 )
 
+MYPY_VERSION = tuple(int(part) for part in mypy.version.__version__.split("+")[0].split(".")[:3])
 NAMES = ("a", "b", "c", "x", "y", "name", "item", "func", "self")
-STAR_NAMES = ("args", "rest")
+# mypy before 1.16 (1.12.1 is tested) matches a keyword argument named like a ``*args`` parameter to that
+# parameter, on a direct call as through the plugin (``def t(*args: float, **kw: str)``; ``t(args=None)`` is
+# refused). That is mypy's own answer, not the plugin's: there, no ``*args`` parameter is named like a keyword
+# the generated calls use.
+KEYWORDS_NAME_STAR_ARGS = MYPY_VERSION >= (1, 16)
+STAR_NAMES = ("args", "rest") if KEYWORDS_NAME_STAR_ARGS else ("rest", "more")
 DOUBLE_STAR_NAMES = ("kwargs", "options")
 UNKNOWN_NAMES = ("zz", "func", "self", "kwargs", "args")
 BASES = ("int", "str", "bytes", "float", "list[int]", None, "Json")
@@ -176,7 +183,11 @@ def _perturbation(
     elif choice == 2:
         arguments.append(Argument(draw(st.sampled_from(ALL_VALUES))))
     elif choice == 3:
-        candidates = UNKNOWN_NAMES + tuple(p.name for p in signature.parameters)
+        candidates = UNKNOWN_NAMES + tuple(
+            p.name
+            for p in signature.parameters
+            if KEYWORDS_NAME_STAR_ARGS or p.kind is not Kind.VAR_POSITIONAL
+        )
         name = draw(st.sampled_from(candidates))
         named[name] = Argument(draw(st.sampled_from(ALL_VALUES)), name)
     elif choice == 4 and (arguments or named):

@@ -187,9 +187,14 @@ def is_intact(wheel: Path, sha256: str) -> bool:
     return wheel.is_file() and hashlib.sha256(wheel.read_bytes()).hexdigest() == sha256
 
 
-def download(releases: Iterable[Release]) -> list[Path]:
+# The pure-Python wheel even where a platform's wheel exists: the same files everywhere.
+PURE_WHEELS = ("--only-binary=:all:", "--platform", "any", "--implementation", "py", "--abi", "none")
+
+
+def download(releases: Iterable[Release], wheel_tags: Sequence[str] = PURE_WHEELS) -> list[Path]:
     """The releases' wheels in `cache_dir`, fetched once each and checked against their hashes.
 
+    ``wheel_tags`` are the pip options that select the pinned files (pure-Python wheels by default).
     Raises `RuntimeError` with pip's output when a wheel cannot be fetched or does not match its hash.
     """
     releases = list(releases)
@@ -205,8 +210,7 @@ def download(releases: Iterable[Release]) -> list[Path]:
             fetched = subprocess.run(
                 [
                     *(sys.executable, "-m", "pip", "download", "--no-deps", "--require-hashes"),
-                    # The pure-Python wheel even where a platform's wheel exists: the same files everywhere.
-                    *("--only-binary=:all:", "--platform", "any", "--implementation", "py", "--abi", "none"),
+                    *wheel_tags,
                     *("--disable-pip-version-check", "--quiet", "-r", str(requirements), "-d", staging),
                 ],
                 capture_output=True,

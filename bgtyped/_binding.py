@@ -151,9 +151,9 @@ def _check_function(func: types.FunctionType, args: tuple[Any, ...], kwargs: dic
     code = func.__code__
     singledispatch_code, singledispatchmethod_code = _singledispatch_codes()
     if code is singledispatch_code:
-        return _check_singledispatch(func, args, kwargs)
+        return _check_dispatched(func, _function_dispatch, args, kwargs)
     if code is singledispatchmethod_code:
-        return _check_singledispatchmethod(func, args, kwargs)
+        return _check_dispatched(func, _method_dispatch, args, kwargs)
     entry = _function_binders.get(id(code))
     if entry is None or not _binds_like(func, entry):
         entry = _new_function_entry(func)
@@ -354,31 +354,38 @@ def _find_class_targets(cls: type) -> tuple[Callable[..., Any], ...] | None:
     return ()  # a builtin base's __new__ or __init__: its parameters cannot be known
 
 
-def _check_singledispatch(func: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+def _check_dispatched(
+    func: Any,
+    dispatch_of: Callable[[Any], Callable[[type], Callable[..., Any]]],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+) -> bool:
+    """``check_arguments`` for the implementation a ``singledispatch`` wrapper picks for ``args[0]``."""
     if not args:
         raise TypeError(f"{func.__name__} requires at least 1 positional argument")
     try:
-        implementation = func.dispatch(args[0].__class__)
+        implementation = dispatch_of(func)(args[0].__class__)
     except Exception:  # a registry the real call would trip over in its own way: not ours to judge
         return False
     return check_arguments(implementation, args, kwargs)
 
 
-def _check_singledispatchmethod(func: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
-    if not args:
-        raise TypeError(f"{func.__name__} requires at least 1 positional argument")
-    try:
-        # The bound dispatcher keeps the instance and its class in its closure, and either the descriptor
-        # (Python 3.11, 3.12) or its dispatch function (3.13), by these names.
-        cells = {
-            name: cell.cell_contents
-            for name, cell in zip(func.__code__.co_freevars, func.__closure__, strict=True)
-        }
-        dispatch = cells["dispatch"] if "dispatch" in cells else cells["self"].dispatcher.dispatch
-        implementation = dispatch(args[0].__class__).__get__(cells["obj"], cells["cls"])
-    except Exception:
-        return False
-    return check_arguments(implementation, args, kwargs)
+def _function_dispatch(func: Any) -> Callable[[type], Callable[..., Any]]:
+    """A ``singledispatch`` function's implementation for a class."""
+    dispatch: Callable[[type], Callable[..., Any]] = func.dispatch
+    return dispatch
+
+
+def _method_dispatch(func: Any) -> Callable[[type], Callable[..., Any]]:
+    """A bound ``singledispatchmethod``'s implementation for a class, bound as the call will bind it."""
+    # The bound dispatcher keeps the instance and its class in its closure, and either the descriptor
+    # (Python 3.11, 3.12) or its dispatch function (3.13), by these names.
+    cells = {
+        name: cell.cell_contents
+        for name, cell in zip(func.__code__.co_freevars, func.__closure__, strict=True)
+    }
+    dispatch = cells["dispatch"] if "dispatch" in cells else cells["self"].dispatcher.dispatch
+    return lambda cls: dispatch(cls).__get__(cells["obj"], cells["cls"])
 
 
 @functools.cache

@@ -1,11 +1,8 @@
 from __future__ import annotations
 
-import collections
 import functools
 import inspect
-import itertools
 import logging
-import operator
 from collections.abc import Callable, Iterable, Sequence
 from typing import Annotated, Any, ParamSpec, SupportsIndex
 
@@ -125,18 +122,18 @@ class BackgroundTasks(background.BackgroundTasks):
         """Run the tasks not started yet, in order, including any added meanwhile; report what failed."""
         failed: list[background.BackgroundTask] = []
         tasks = self.tasks
-        pending = iter(tasks)
-        collections.deque(itertools.islice(pending, self._ran), maxlen=0)  # skip those already run
+        position = self._ran  # past the task being run
         try:
-            # A list's iterator also reaches items appended while it runs: a task may schedule a follow-up.
-            for task in pending:
+            # Up to the end as it is then: a task may schedule a follow-up.
+            while position < len(tasks):
+                task = tasks[position]
+                position += 1
                 try:
                     await task()
                 except Exception as failure:
                     logger.error("background task %s failed", _describe(task), exc_info=failure)
                     failed.append(task)
         except BaseException as stop:
-            position = len(tasks) - operator.length_hint(pending)
             report_unfinished(f"stopped by {type(stop).__name__}", tasks[position - 1], tasks[position:])
             raise
         finally:

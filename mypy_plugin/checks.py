@@ -31,7 +31,7 @@ from mypy.nodes import (
     UnaryExpr,
 )
 from mypy.plugin import CheckerPluginInterface, FunctionContext, MethodContext
-from mypy.subtypes import find_member, is_proper_subtype, is_subtype
+from mypy.subtypes import is_proper_subtype, is_subtype
 from mypy.types import (
     AnyType,
     CallableType,
@@ -170,10 +170,9 @@ def _refused_by_declaration(
     ctx: FunctionContext | MethodContext, spec: SchedulerSpec, parameter: str, value: Type
 ) -> bool:
     """Whether the scheduler method's declared ``parameter`` refuses ``value`` (mypy reports it itself)."""
-    receiver = ctx.type if isinstance(ctx, MethodContext) else None
-    if not isinstance(receiver, Instance):
+    if not isinstance(ctx, MethodContext) or not isinstance(ctx.api, TypeChecker):
         return False
-    declared = get_proper_type(find_member(spec.member, receiver, receiver))
+    declared = signatures.declared_signature(ctx, spec, ctx.api)
     if not isinstance(declared, CallableType) or parameter not in declared.arg_names:
         return False
     return not is_subtype(value, declared.arg_types[declared.arg_names.index(parameter)])

@@ -38,6 +38,7 @@ from mypy.types import (
 )
 
 from .registry import Receiver, SchedulerSpec, Variadic
+from .task_calls import argument_types
 
 # The parameter added to a scheduler that passes only positional arguments, to collect task keywords.
 TASK_KEYWORDS: Final = "__bgtyped_task_keywords"
@@ -124,17 +125,13 @@ def scheduler_return_type(ctx: FunctionContext | MethodContext, spec: SchedulerS
         return ctx.default_return_type
     if isinstance(ctx, MethodContext) and _returns_fixed_type(ctx.type, spec.member):
         return ctx.default_return_type  # ``add_task`` returns None: nothing to infer, no lookup needed
-    declared = _declared_signature(ctx, spec, api)
+    declared = declared_signature(ctx, spec, api)
     if not isinstance(declared, CallableType | Overloaded) or not any(
         get_all_type_vars(item.ret_type) for item in declared.items
     ):
         # The return type does not depend on the call: mypy found it on the opaque signature.
         return ctx.default_return_type
-    found = {
-        id(arg): typ
-        for args, types in zip(ctx.args, ctx.arg_types, strict=True)
-        for arg, typ in zip(args, types, strict=True)
-    }
+    found = argument_types(ctx)
     if any(id(arg) not in found for arg in call.args):
         return ctx.default_return_type
     typed_args: list[Expression] = [TempNode(found[id(arg)], context=arg) for arg in call.args]
@@ -178,7 +175,7 @@ def _returns_fixed_type(receiver: Type, member: str) -> bool:
     return isinstance(signature, CallableType) and not get_all_type_vars(signature.ret_type)
 
 
-def _declared_signature(
+def declared_signature(
     ctx: FunctionContext | MethodContext, spec: SchedulerSpec, api: TypeChecker
 ) -> ProperType | None:
     """The scheduler's own signature, as declared (what the signature hook was given)."""

@@ -244,6 +244,15 @@ def variadic_groups(ctx: FunctionContext | MethodContext, arguments: Variadic) -
     return [names.index(name) for name in slots if name is not None and name in names]
 
 
+def argument_types(ctx: FunctionContext | MethodContext) -> dict[int, Type]:
+    """The type mypy found for each argument of the scheduling call, by ``id`` of its expression."""
+    return {
+        id(arg): typ
+        for group_args, group_types in zip(ctx.args, ctx.arg_types, strict=True)
+        for arg, typ in zip(group_args, group_types, strict=True)
+    }
+
+
 def _switched_arguments(
     ctx: FunctionContext | MethodContext, arguments: Variadic, variadic: Arguments
 ) -> Arguments | None:
@@ -256,11 +265,7 @@ def _switched_arguments(
     values, kinds, names = variadic
     if ARG_STAR2 in kinds:
         return None
-    found = {
-        id(arg): typ
-        for group_args, group_types in zip(ctx.args, ctx.arg_types, strict=True)
-        for arg, typ in zip(group_args, group_types, strict=True)
-    }
+    found = argument_types(ctx)
     given = {name: value for value, kind, name in zip(values, kinds, names, strict=True) if kind == ARG_NAMED}
     packed: list[PackedValue] = []
     for keyword in arguments.packed_keywords:

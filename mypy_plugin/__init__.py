@@ -47,11 +47,20 @@ class BgtypedPlugin(Plugin):
             "config": self._config.to_data(),
         }
         _snapshot_settings(self._config_data)
-        # mypy asks for hooks several times for every call expression; what a class name answers is looked
-        # up once per build (`set_modules`). Keyed by the name mypy asks with.
+        # mypy asks for hooks several times for every call expression, and each hook runs once per call: what
+        # a name or a receiver's class answers is looked up once per build (`set_modules`).
         self._constructors: Final[dict[str, SchedulerSpec | None]] = {}
         self._may_schedule: Final[dict[str, bool]] = {}
         self._route_classes: Final[dict[str, bool]] = {}
+        self._receivers: Final[dict[tuple[TypeInfo, str], SchedulerSpec | None]] = {}
+        self._fixed_returns: Final[dict[tuple[TypeInfo, str], bool]] = {}
+        self._signatures: Final = signatures.SchedulerSignatures()
+        self._method_signature_hooks: Final = {
+            member: partial(self._method_signature, member) for member in self._registry.by_member
+        }
+        self._method_hooks: Final = {
+            member: partial(self._check_method_call, member) for member in self._registry.by_member
+        }
 
     def set_modules(self, modules: dict[str, MypyFile]) -> None:
         super().set_modules(modules)
@@ -59,6 +68,9 @@ class BgtypedPlugin(Plugin):
         self._constructors.clear()
         self._may_schedule.clear()
         self._route_classes.clear()
+        self._receivers.clear()
+        self._fixed_returns.clear()
+        self._signatures.clear()
 
     def report_config_data(self, ctx: ReportConfigContext) -> dict[str, object]:
         return self._config_data
@@ -67,24 +79,26 @@ class BgtypedPlugin(Plugin):
     # receiver type at hand. No hook where the class has no registered base defining the member.
     def get_method_signature_hook(self, fullname: str) -> Callable[[MethodSigContext], FunctionLike] | None:
         owner, _, member = fullname.rpartition(".")
-        if member not in self._registry.by_member or not self._method_may_schedule(fullname, owner, member):
+        hook = self._method_signature_hooks.get(member)
+        if hook is None or not self._method_may_schedule(fullname, owner, member):
             return None
-        return partial(_method_signature, self._registry, member)
+        return hook
 
     def get_method_hook(self, fullname: str) -> Callable[[MethodContext], Type] | None:
         owner, _, member = fullname.rpartition(".")
         # Names as common as ``get`` (``dict.get``): hooked only on FastAPI's classes.
         if member in routes.ROUTE_METHODS and self._is_route_class(owner):
             return partial(routes.check_route_registration, member)
-        if member not in self._registry.by_member or not self._method_may_schedule(fullname, owner, member):
+        hook = self._method_hooks.get(member)
+        if hook is None or not self._method_may_schedule(fullname, owner, member):
             return None
-        return partial(_check_method_call, self._registry, member)
+        return hook
 
     def get_function_signature_hook(
         self, fullname: str
     ) -> Callable[[FunctionSigContext], FunctionLike] | None:
         spec = self._function_scheduler(fullname)
-        return None if spec is None else partial(_function_signature, spec)
+        return None if spec is None else partial(self._function_signature, spec)
 
     def get_function_hook(self, fullname: str) -> Callable[[FunctionContext], Type] | None:
         if fullname == PARTIAL:
@@ -122,6 +136,51 @@ class BgtypedPlugin(Plugin):
             self._route_classes[fullname] = known
         return known
 
+    def _method_signature(self, member: str, ctx: MethodSigContext) -> FunctionLike:
+        spec = self._receiver_scheduler(member, ctx.type)
+        if spec is None:
+            return ctx.default_signature
+        return self._signatures.rewrite(ctx.default_signature, spec, ctx.context, ctx.type)
+
+    def _function_signature(self, spec: SchedulerSpec, ctx: FunctionSigContext) -> FunctionLike:
+        return self._signatures.rewrite(ctx.default_signature, spec, ctx.context, None)
+
+    def _check_method_call(self, member: str, ctx: MethodContext) -> Type:
+        spec = self._receiver_scheduler(member, ctx.type)
+        if (
+            spec is None
+            or checks.check_scheduling_call(ctx, spec)
+            or self._returns_fixed_type(member, ctx.type)
+        ):
+            return ctx.default_return_type
+        return signatures.scheduler_return_type(ctx, spec)
+
+    def _receiver_scheduler(self, member: str, receiver: Type) -> SchedulerSpec | None:
+        """The scheduler called, if the method is called on an instance of a registered class.
+
+        Through the class (``BackgroundTasks.add_task(tasks, ...)``) ``self`` is explicit and the call
+        is left to mypy.
+        """
+        receiver = get_proper_type(receiver)
+        if not isinstance(receiver, Instance):
+            return None
+        key = (receiver.type, member)
+        if key in self._receivers:
+            return self._receivers[key]
+        spec = self._receivers[key] = self._registry.for_class(receiver.type, member)
+        return spec
+
+    def _returns_fixed_type(self, member: str, receiver: Type) -> bool:
+        """Whether the method returns the same type whatever the call (``add_task``: None)."""
+        receiver = get_proper_type(receiver)
+        if not isinstance(receiver, Instance):
+            return False
+        key = (receiver.type, member)
+        fixed = self._fixed_returns.get(key)
+        if fixed is None:
+            fixed = self._fixed_returns[key] = signatures.returns_fixed_type(receiver.type, member)
+        return fixed
+
     def _type_info(self, fullname: str) -> TypeInfo | None:
         """The class named ``fullname``, directly or through a type alias."""
         symbol = self.lookup_fully_qualified(fullname)
@@ -130,38 +189,6 @@ class BgtypedPlugin(Plugin):
             target = get_proper_type(node.target)
             return target.type if isinstance(target, Instance) else None
         return node if isinstance(node, TypeInfo) else None
-
-
-def _receiver_scheduler(registry: Registry, member: str, receiver: Type) -> SchedulerSpec | None:
-    """The scheduler called, if the method is called on an instance of a registered class.
-
-    Through the class (``BackgroundTasks.add_task(tasks, ...)``) ``self`` is explicit and the call
-    is left to mypy.
-    """
-    receiver = get_proper_type(receiver)
-    if not isinstance(receiver, Instance):
-        return None
-    return registry.for_class(receiver.type, member)
-
-
-def _method_signature(registry: Registry, member: str, ctx: MethodSigContext) -> FunctionLike:
-    spec = _receiver_scheduler(registry, member, ctx.type)
-    if spec is None:
-        return ctx.default_signature
-    return signatures.scheduler_signature(ctx.default_signature, spec, ctx.context)
-
-
-def _function_signature(spec: SchedulerSpec, ctx: FunctionSigContext) -> FunctionLike:
-    return signatures.scheduler_signature(ctx.default_signature, spec, ctx.context)
-
-
-def _check_method_call(registry: Registry, member: str, ctx: MethodContext) -> Type:
-    spec = _receiver_scheduler(registry, member, ctx.type)
-    if spec is None:
-        return ctx.default_return_type
-    if checks.check_scheduling_call(ctx, spec):
-        return ctx.default_return_type
-    return signatures.scheduler_return_type(ctx, spec)
 
 
 def _check_function_call(spec: SchedulerSpec, ctx: FunctionContext) -> Type:

@@ -1,7 +1,6 @@
 """From the type of a scheduled object to the signature(s) it will be called with."""
 
-from __future__ import annotations
-
+from collections.abc import Iterable
 from typing import Final, NamedTuple
 
 from mypy.checker import TypeChecker
@@ -67,8 +66,10 @@ class Callee(NamedTuple):
     wraps_sync_def: bool | None = None
 
 
-class Unchecked(NamedTuple):
+class Unchecked:
     """A target whose signature is unknown (``Any``, untyped): no guessing."""
+
+    __slots__ = ()
 
 
 class NotCallable(NamedTuple):
@@ -87,7 +88,7 @@ def resolve(typ: Type, chk: TypeChecker, context: Context) -> Target:
     proper = get_proper_type(typ)
     if isinstance(proper, FunctionLike):
         # A type that semantic analysis left unanalysed (printed ``Result?``) is not known: no guessing.
-        return Unchecked() if proper.accept(any_type_query(_HasUnanalysed)) else Callee(proper)
+        return Unchecked() if _has_unanalysed(proper) else Callee(proper)
     if isinstance(proper, TypeVarType):
         return resolve(proper.upper_bound, chk, context)
     if isinstance(proper, TypeType):
@@ -105,6 +106,31 @@ def resolve(typ: Type, chk: TypeChecker, context: Context) -> Target:
     return Unchecked()
 
 
+def _has_unanalysed(signature: FunctionLike) -> bool:
+    """Whether semantic analysis left a type in the signature unanalysed."""
+    if isinstance(signature, CallableType) and _plain_types([*signature.arg_types, signature.ret_type]):
+        return False
+    return signature.accept(any_type_query(_HasUnanalysed))
+
+
+# The types most signatures are made of, which hold no other type (an instance: only through its arguments).
+_LEAF_TYPES: Final = (AnyType, NoneType, UninhabitedType)
+
+
+def _plain_types(types: Iterable[Type]) -> bool:
+    """Whether ``types`` are built of instances and leaf types only: nothing unanalysed, read at a glance.
+
+    Most signatures are; the full query (`_HasUnanalysed`) costs several times as much.
+    """
+    for typ in types:
+        if type(typ) is Instance:
+            if typ.args and not _plain_types(typ.args):
+                return False
+        elif type(typ) not in _LEAF_TYPES:
+            return False
+    return True
+
+
 class _HasUnanalysed(TypeQuery[bool]):
     # Compiled mypy lets plugins subclass TypeQuery, not its faster BoolTypeQuery.
     def strategy(self, items: list[bool]) -> bool:
@@ -117,7 +143,7 @@ class _HasUnanalysed(TypeQuery[bool]):
 def _resolve_instance(typ: ProperType, instance: Instance) -> Target:
     partial = partial_signature(instance)
     if partial is not None:
-        if partial.accept(any_type_query(_HasUnanalysed)):
+        if _has_unanalysed(partial):
             return Unchecked()
         wraps_sync_def = instance.extra_attrs is not None and WRAPS_SYNC_DEF in instance.extra_attrs.immutable
         return Callee(partial, _bound_positionally(partial, wrapped_signature(instance)), wraps_sync_def)

@@ -110,17 +110,18 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
     task = _without_options(api, ctx, task, target, spec, name)
     dropped = _report_dropped_by_packed(api, ctx, spec, name)
     _report_keywords_not_passed(api, ctx, spec, task, name)
-    callee = with_name(
-        target.signature, spec.name, fallback=_expression_name(task.target), forced=forced_name
-    )
+    signature = target.signature
     if spec.completed_later:
-        task, callee = _completed_later(task, callee)
+        task, signature = _completed_later(task, signature)
     elif dropped:
         # What the dropped arguments were meant for is reported missing by them already.
-        callee = _all_optional(callee)
-    with api.msg.filter_errors(filter_errors=False) as watcher:
-        result = _check_arguments(api, task, callee, ctx.context)
-    if not (reported or watcher.has_new_errors()):
+        signature = _all_optional(signature)
+    result, errors = _call_task(api, task, signature, ctx.context)
+    if errors:
+        # Checked again, only now, with the task named after itself and its scheduler for the messages.
+        callee = with_name(signature, spec.name, fallback=_expression_name(task.target), forced=forced_name)
+        _report_task_errors(api, task, callee, ctx.context)
+    elif not reported:
         _check_result_callbacks(api, ctx, spec, result, name)
     return reported
 
@@ -216,6 +217,8 @@ def _spelled(text: str, kind: ArgKind, name: str | None) -> str:
 def _check_reserved_keywords(
     api: CheckerPluginInterface, task: TaskCall, spec: SchedulerSpec, context: Context
 ) -> None:
+    if spec.reserved_keywords.isdisjoint(task.names):
+        return
     for arg, kind, name in zip(task.args, task.kinds, task.names, strict=True):
         if kind == ARG_NAMED and name in spec.reserved_keywords:
             message = errorcodes.reserved_keyword(spec.name, name, spec.keyword_safe_alternative)
@@ -544,17 +547,13 @@ def _kept(task: TaskCall, kept: list[int]) -> TaskCall:
     )
 
 
-def _check_arguments(api: TypeChecker, task: TaskCall, callee: Type, context: Context) -> Type:
-    """Check the task's arguments with mypy's own call checking, the callee named after task and scheduler.
-
-    Returns what the task returns on these arguments.
-    """
-    result, errors = _call_task(api, task, callee, context)
+def _report_task_errors(api: TypeChecker, task: TaskCall, callee: Type, context: Context) -> None:
+    """Report what mypy's own call checking finds wrong with the task's arguments, against ``callee``."""
+    errors = _call_task(api, task, callee, context)[1]
     for name in _overload_names(callee):
         for error in errors:
             error.message = errorcodes.requote_overload_name(error.message, name)
     api.msg.add_errors(errors)
-    return result
 
 
 def _call_task(

@@ -22,15 +22,12 @@ and in an ini file, one scheduler a line::
         function=myapp.jobs.defer target=func args=*args kwargs=**kwargs
 """
 
-from __future__ import annotations
-
 import configparser
 import sys
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, is_dataclass
 from pathlib import Path
-from typing import Final, NoReturn
+from typing import Final, NamedTuple, NoReturn
 
 from .registry import CONSTRUCTOR, Coroutines, Packed, Param, Receiver, SchedulerSpec, Variadic
 
@@ -58,8 +55,7 @@ class ConfigError(SystemExit):
         super().__init__(2)
 
 
-@dataclass(frozen=True)
-class BgtypedConfig:
+class BgtypedConfig(NamedTuple):
     """The plugin's settings, as reported to mypy's cache (a change rechecks every module)."""
 
     schedulers: tuple[SchedulerSpec, ...] = ()
@@ -70,22 +66,22 @@ class BgtypedConfig:
 
 def _spec_data(spec: SchedulerSpec) -> dict[str, object]:
     """A scheduler entry as plain data in a stable order (mypy compares it between runs)."""
-    return {field.name: _plain(getattr(spec, field.name)) for field in fields(spec)}
+    return {name: _plain(value) for name, value in zip(spec._fields, spec, strict=True)}
 
 
 def _plain(value: object) -> object:
     """A setting's value as JSON data that is the same in every process (sets sorted, not hash-ordered)."""
     if isinstance(value, frozenset):
         return sorted(value)
+    if isinstance(value, Param | Receiver | Variadic | Packed):
+        return [
+            type(value).__name__,
+            {name: _plain(item) for name, item in zip(value._fields, value, strict=True)},
+        ]
     if isinstance(value, tuple):
         return [_plain(item) for item in value]
     if isinstance(value, Coroutines):
         return value.value
-    if is_dataclass(value) and not isinstance(value, type):
-        return [
-            type(value).__name__,
-            {field.name: _plain(getattr(value, field.name)) for field in fields(value)},
-        ]
     return value
 
 

@@ -6,12 +6,9 @@ which keywords collide with the scheduler's own parameters. Dispatch looks the r
 its MRO, so subclasses are covered and the most specific entry wins.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from enum import Enum
-from typing import Final
+from typing import Final, NamedTuple
 
 from mypy.nodes import ARG_STAR, ARG_STAR2, ArgKind, FuncDef, TypeInfo, Var
 from mypy.types import AnyType, CallableType, Instance, TypeType, get_proper_type
@@ -20,8 +17,7 @@ from mypy.types_utils import remove_optional
 CONSTRUCTOR: Final = "__init__"
 
 
-@dataclass(frozen=True)
-class Param:
+class Param(NamedTuple):
     """A parameter of the scheduler: by name, or by position (``self`` not counted) if positional-only."""
 
     name: str | None
@@ -40,13 +36,11 @@ class Param:
         return None
 
 
-@dataclass(frozen=True)
-class Receiver:
+class Receiver(NamedTuple):
     """The scheduled function is the object the scheduling method is called on (``task.delay(...)``)."""
 
 
-@dataclass(frozen=True)
-class Variadic:
+class Variadic(NamedTuple):
     """The task's arguments are the scheduler's own ``*args`` and ``**kwargs`` (named here).
 
     ``options`` are keywords the scheduler takes out of ``**kwargs`` as its own (RQ's ``job_timeout``,
@@ -61,8 +55,7 @@ class Variadic:
     packed_keywords: tuple[str, str] | None = None
 
 
-@dataclass(frozen=True)
-class Packed:
+class Packed(NamedTuple):
     """The task's arguments come as a positional tuple and a keyword dict (``args=``, ``kwargs=``)."""
 
     args: Param | None
@@ -83,8 +76,7 @@ class Coroutines(Enum):
     RESULT_AWAITED = "result-awaited"
 
 
-@dataclass(frozen=True)
-class SchedulerSpec:
+class SchedulerSpec(NamedTuple):
     """One scheduling callable.
 
     ``owner`` is the fully qualified name of the class defining ``member`` (a method, or ``__init__`` for
@@ -430,15 +422,19 @@ DEFERRED_CALLS: Final[tuple[SchedulerSpec, ...]] = (
 BUILTIN_SCHEDULERS: Final[tuple[SchedulerSpec, ...]] = BACKGROUND_TASKS + DEFERRED_CALLS
 
 
-@dataclass(frozen=True)
 class Registry:
     """The schedulers indexed by member name, so that most lookups end at one dictionary miss."""
 
-    by_member: Mapping[str, Mapping[str, SchedulerSpec]]
-    functions: Mapping[str, SchedulerSpec]
+    __slots__ = ("by_member", "functions")
+
+    def __init__(
+        self, by_member: Mapping[str, Mapping[str, SchedulerSpec]], functions: Mapping[str, SchedulerSpec]
+    ) -> None:
+        self.by_member: Final = by_member
+        self.functions: Final = functions
 
     @classmethod
-    def build(cls, specs: Iterable[SchedulerSpec]) -> Registry:
+    def build(cls, specs: Iterable[SchedulerSpec]) -> "Registry":
         by_member: dict[str, dict[str, SchedulerSpec]] = {}
         functions: dict[str, SchedulerSpec] = {}
         for spec in specs:

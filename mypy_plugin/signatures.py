@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Final
+from typing import Final, NamedTuple
 
 from mypy.checker import TypeChecker
 from mypy.erasetype import erase_typevars
@@ -21,6 +21,7 @@ from mypy.nodes import (
     FuncBase,
     FuncDef,
     TempNode,
+    TypeInfo,
     Var,
 )
 from mypy.plugin import FunctionContext, MethodContext
@@ -44,7 +45,56 @@ from .task_calls import argument_types
 TASK_KEYWORDS: Final = "__bgtyped_task_keywords"
 
 
-def scheduler_signature(signature: CallableType, spec: SchedulerSpec, call: Context) -> CallableType:
+class CallShape(NamedTuple):
+    """What of a scheduling call changes its scheduler's rewritten signature (`scheduler_signature`)."""
+
+    # ``add_task(func=f)`` where ``func`` is positional-only: the plugin reports it, not mypy.
+    target_by_keyword: bool
+    # The target is given positionally: its parameter loses its name.
+    target_positionally: bool
+
+
+def call_shape(signature: CallableType, spec: SchedulerSpec, call: Context) -> CallShape:
+    target = spec.target
+    if isinstance(target, Receiver):
+        return CallShape(False, False)
+    by_keyword = positional_only_target_by_keyword(spec, signature.arg_names, call)
+    # Only a target with a known position can be found again once its name is gone.
+    if not isinstance(spec.arguments, Variadic) or target.position is None:
+        return CallShape(by_keyword, False)
+    index = target.index_in(signature.arg_names)
+    return CallShape(by_keyword, index is not None and _given_positionally(call, index))
+
+
+class SchedulerSignatures:
+    """The rewritten signatures of one build, each computed once.
+
+    A scheduler's signature, as mypy gives it for a call, is determined by its definition and the
+    receiver it is bound to; the rewriting by the entry and the call's shape. Signatures without a
+    definition are rewritten at every call. Cleared at each build (`clear`): definitions may change.
+    """
+
+    def __init__(self) -> None:
+        self._rewritten: dict[tuple[int, object, Type | None, CallShape], CallableType] = {}
+
+    def clear(self) -> None:
+        self._rewritten.clear()
+
+    def rewrite(
+        self, signature: CallableType, spec: SchedulerSpec, call: Context, receiver: Type | None
+    ) -> CallableType:
+        shape = call_shape(signature, spec, call)
+        if signature.definition is None:
+            return scheduler_signature(signature, spec, shape)
+        # The registry keeps its entries for the plugin's life: an entry's identity names it.
+        key = (id(spec), signature.definition, receiver, shape)
+        rewritten = self._rewritten.get(key)
+        if rewritten is None:
+            rewritten = self._rewritten[key] = scheduler_signature(signature, spec, shape)
+        return rewritten
+
+
+def scheduler_signature(signature: CallableType, spec: SchedulerSpec, shape: CallShape) -> CallableType:
     """The scheduler's signature with the task's part made opaque, for mypy to check the call against.
 
     The task's arguments are checked against the task itself afterwards (`check_scheduling_call`);
@@ -70,44 +120,52 @@ def scheduler_signature(signature: CallableType, spec: SchedulerSpec, call: Cont
             arg_types=[any_type] * len(kinds), arg_kinds=kinds, arg_names=names, variables=()
         )
     variadic = isinstance(arguments, Variadic)
-    arg_types = [
-        any_type if variadic and kind in (ARG_STAR, ARG_STAR2) else typ
-        for typ, kind in zip(signature.arg_types, signature.arg_kinds, strict=True)
-    ]
+    arg_types = list(signature.arg_types)
+    arg_kinds = list(signature.arg_kinds)
+    opaque = {i for i, kind in enumerate(arg_kinds) if kind.is_star()} if variadic else set()
+    for i in opaque:
+        arg_types[i] = any_type
     arg_names = list(signature.arg_names)
     index = spec.target.index_in(arg_names)
     if index is None:
         return signature
     # ``object``, taken from the MRO of the signature's own fallback (``builtins.function``).
     arg_types[index] = Instance(signature.fallback.type.mro[-1], [])
-    arg_kinds = list(signature.arg_kinds)
-    if positional_only_target_by_keyword(spec, arg_names, call):
+    opaque.add(index)
+    if shape.target_by_keyword:
         # Reported by the plugin, which shows the fix, instead of mypy's "Too few arguments".
         arg_kinds[index] = ARG_OPT
-    # Only a target with a known position can be found again once its name is gone.
-    if variadic and spec.target.position is not None and _given_positionally(call, index):
+    if shape.target_positionally:
         arg_names[index] = None
     if variadic and arguments.kwargs is None and ARG_STAR2 not in arg_kinds:
         # Task keywords the scheduler does not pass on are reported by the plugin, naming the task.
         arg_types.append(any_type)
         arg_kinds.append(ARG_STAR2)
         arg_names.append(TASK_KEYWORDS)
+    if not signature.variables:
+        return signature.copy_modified(arg_types=arg_types, arg_kinds=arg_kinds, arg_names=arg_names)
     # A callback of the task's result takes what the target returns: it does not determine it either.
     callbacks = {
         position for param in spec.result_callbacks if (position := param.index_in(arg_names)) is not None
     }
     still_inferred = {
-        tv.id for i, typ in enumerate(arg_types) if i not in callbacks for tv in get_all_type_vars(typ)
+        tv.id
+        for i, typ in enumerate(arg_types)
+        if i not in callbacks and i not in opaque
+        for tv in get_all_type_vars(typ)
     }
     variables = [tv for tv in signature.variables if tv.id in still_inferred]
     erased = [tv.id for tv in signature.variables if tv.id not in still_inferred]
-    arg_types = [erase_typevars(typ, erased) if i in callbacks else typ for i, typ in enumerate(arg_types)]
+    if callbacks and erased:
+        arg_types = [
+            erase_typevars(typ, erased) if i in callbacks else typ for i, typ in enumerate(arg_types)
+        ]
     return signature.copy_modified(
         arg_types=arg_types,
         arg_kinds=arg_kinds,
         arg_names=arg_names,
         variables=variables,
-        ret_type=erase_typevars(signature.ret_type, erased),
+        ret_type=erase_typevars(signature.ret_type, erased) if erased else signature.ret_type,
     )
 
 
@@ -123,8 +181,6 @@ def scheduler_return_type(ctx: FunctionContext | MethodContext, spec: SchedulerS
     call = ctx.context
     if not isinstance(api, TypeChecker) or not isinstance(call, CallExpr):
         return ctx.default_return_type
-    if isinstance(ctx, MethodContext) and _returns_fixed_type(ctx.type, spec.member):
-        return ctx.default_return_type  # ``add_task`` returns None: nothing to infer, no lookup needed
     declared = declared_signature(ctx, spec, api)
     if not isinstance(declared, CallableType | Overloaded) or not any(
         get_all_type_vars(item.ret_type) for item in declared.items
@@ -161,16 +217,14 @@ def scheduler_return_type(ctx: FunctionContext | MethodContext, spec: SchedulerS
     return without_context
 
 
-def _returns_fixed_type(receiver: Type, member: str) -> bool:
+def returns_fixed_type(info: TypeInfo, member: str) -> bool:
     """Whether the method's declared return type has no type variable, of its own or of its class.
 
-    Read from the definition, without binding it to the receiver (what `_declared_signature` does): a
-    return type without type variables stays the same once bound.
+    Read from the definition, without binding it to a receiver (what `declared_signature` does): a
+    return type without type variables stays the same once bound. Its scheduling calls then have the
+    type mypy found on the rewritten signature.
     """
-    receiver = get_proper_type(receiver)
-    if not isinstance(receiver, Instance):
-        return False
-    method = receiver.type.get_method(member)
+    method = info.get_method(member)
     signature = method.type if isinstance(method, FuncDef) else None
     return isinstance(signature, CallableType) and not get_all_type_vars(signature.ret_type)
 
@@ -215,9 +269,10 @@ def positional_only_target_by_keyword(
 ) -> bool:
     """``add_task(func=f)`` where the scheduler's ``func`` is positional-only (bgtyped's)."""
     target = spec.target
-    if isinstance(target, Receiver) or target.name is None or target.name in arg_names:
+    # Most calls name no argument after the target: one look at the call's names settles them.
+    if not isinstance(call, CallExpr) or isinstance(target, Receiver) or target.name not in call.arg_names:
         return False
-    if target.position is None or not isinstance(call, CallExpr):
+    if target.position is None or target.name in arg_names:
         return False
     given_by_keyword = any(
         kind == ARG_NAMED and name == target.name

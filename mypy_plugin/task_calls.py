@@ -1,7 +1,5 @@
 """A scheduling call split into the scheduled target and the arguments the task will receive."""
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from typing import NamedTuple
 

@@ -32,6 +32,10 @@ RELEASE: Final = "0.3.0"
 # The release; once the plugin is constructed, with the digest of its settings (see `_snapshot_settings`).
 __version__ = RELEASE
 
+# The scheduler a method of a class is, and whether its declared return type has no type variable
+# (``add_task``: None), so that its calls have the type mypy finds on the rewritten signature.
+_ReceiverEntry = tuple[SchedulerSpec, bool]
+
 
 class BgtypedPlugin(Plugin):
     # The schedulers the plugin knows; a subclass may extend them.
@@ -52,8 +56,7 @@ class BgtypedPlugin(Plugin):
         self._constructors: Final[dict[str, SchedulerSpec | None]] = {}
         self._may_schedule: Final[dict[str, bool]] = {}
         self._route_classes: Final[dict[str, bool]] = {}
-        self._receivers: Final[dict[tuple[TypeInfo, str], SchedulerSpec | None]] = {}
-        self._fixed_returns: Final[dict[tuple[TypeInfo, str], bool]] = {}
+        self._receivers: Final[dict[tuple[TypeInfo, str], _ReceiverEntry | None]] = {}
         self._signatures: Final = signatures.SchedulerSignatures()
         self._method_signature_hooks: Final = {
             member: partial(self._method_signature, member) for member in self._registry.by_member
@@ -69,7 +72,6 @@ class BgtypedPlugin(Plugin):
         self._may_schedule.clear()
         self._route_classes.clear()
         self._receivers.clear()
-        self._fixed_returns.clear()
         self._signatures.clear()
 
     def report_config_data(self, ctx: ReportConfigContext) -> dict[str, object]:
@@ -137,25 +139,24 @@ class BgtypedPlugin(Plugin):
         return known
 
     def _method_signature(self, member: str, ctx: MethodSigContext) -> FunctionLike:
-        spec = self._receiver_scheduler(member, ctx.type)
-        if spec is None:
+        entry = self._receiver_entry(member, ctx.type)
+        if entry is None:
             return ctx.default_signature
-        return self._signatures.rewrite(ctx.default_signature, spec, ctx.context, ctx.type)
+        return self._signatures.rewrite(ctx.default_signature, entry[0], ctx.context, ctx.type)
 
     def _function_signature(self, spec: SchedulerSpec, ctx: FunctionSigContext) -> FunctionLike:
         return self._signatures.rewrite(ctx.default_signature, spec, ctx.context, None)
 
     def _check_method_call(self, member: str, ctx: MethodContext) -> Type:
-        spec = self._receiver_scheduler(member, ctx.type)
-        if (
-            spec is None
-            or checks.check_scheduling_call(ctx, spec)
-            or self._returns_fixed_type(member, ctx.type)
-        ):
+        entry = self._receiver_entry(member, ctx.type)
+        if entry is None:
+            return ctx.default_return_type
+        spec, returns_fixed_type = entry
+        if checks.check_scheduling_call(ctx, spec) or returns_fixed_type:
             return ctx.default_return_type
         return signatures.scheduler_return_type(ctx, spec)
 
-    def _receiver_scheduler(self, member: str, receiver: Type) -> SchedulerSpec | None:
+    def _receiver_entry(self, member: str, receiver: Type) -> _ReceiverEntry | None:
         """The scheduler called, if the method is called on an instance of a registered class.
 
         Through the class (``BackgroundTasks.add_task(tasks, ...)``) ``self`` is explicit and the call
@@ -165,21 +166,12 @@ class BgtypedPlugin(Plugin):
         if not isinstance(receiver, Instance):
             return None
         key = (receiver.type, member)
-        if key in self._receivers:
-            return self._receivers[key]
-        spec = self._receivers[key] = self._registry.for_class(receiver.type, member)
-        return spec
-
-    def _returns_fixed_type(self, member: str, receiver: Type) -> bool:
-        """Whether the method returns the same type whatever the call (``add_task``: None)."""
-        receiver = get_proper_type(receiver)
-        if not isinstance(receiver, Instance):
-            return False
-        key = (receiver.type, member)
-        fixed = self._fixed_returns.get(key)
-        if fixed is None:
-            fixed = self._fixed_returns[key] = signatures.returns_fixed_type(receiver.type, member)
-        return fixed
+        if key not in self._receivers:
+            spec = self._registry.for_class(receiver.type, member)
+            self._receivers[key] = (
+                None if spec is None else (spec, signatures.returns_fixed_type(receiver.type, member))
+            )
+        return self._receivers[key]
 
     def _type_info(self, fullname: str) -> TypeInfo | None:
         """The class named ``fullname``, directly or through a type alias."""

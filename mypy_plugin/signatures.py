@@ -270,7 +270,9 @@ def positional_only_target_by_keyword(
     """``add_task(func=f)`` where the scheduler's ``func`` is positional-only (bgtyped's)."""
     target = spec.target
     # Most calls name no argument after the target: one look at the call's names settles them.
-    if not isinstance(call, CallExpr) or isinstance(target, Receiver) or target.name not in call.arg_names:
+    if not isinstance(call, CallExpr) or isinstance(target, Receiver) or target.name is None:
+        return False
+    if target.name not in call.arg_names:
         return False
     if target.position is None or target.name in arg_names:
         return False

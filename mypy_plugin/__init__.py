@@ -10,7 +10,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from functools import partial
-from typing import Any, ClassVar, Final
+from typing import Any, ClassVar, Final, TypeVar
 
 from mypy.nodes import MypyFile, TypeAlias, TypeInfo
 from mypy.plugin import (
@@ -35,6 +35,25 @@ __version__ = RELEASE
 # The scheduler a method of a class is, and whether its declared return type has no type variable
 # (``add_task``: None), so that its calls have the type mypy finds on the rewritten signature.
 _ReceiverEntry = tuple[SchedulerSpec, bool]
+_MethodSignatureHook = Callable[[MethodSigContext], FunctionLike]
+_MethodHook = Callable[[MethodContext], Type]
+_FunctionSignatureHook = Callable[[FunctionSigContext], FunctionLike]
+_FunctionHook = Callable[[FunctionContext], Type]
+_Hook = TypeVar("_Hook")
+
+
+class _HookAnswers(dict[str, _Hook | None]):
+    """A hook query's answer for each name, found once (by ``find``) and kept until cleared."""
+
+    __slots__ = ("_find",)
+
+    def __init__(self, find: Callable[[str], _Hook | None]) -> None:
+        super().__init__()
+        self._find: Final = find
+
+    def __missing__(self, fullname: str) -> _Hook | None:
+        hook = self[fullname] = self._find(fullname)
+        return hook
 
 
 class BgtypedPlugin(Plugin):
@@ -45,19 +64,21 @@ class BgtypedPlugin(Plugin):
         super().__init__(options)
         self._config: Final[BgtypedConfig] = load_config(options.config_file)
         self._registry: Final[Registry] = Registry.build(self.schedulers + self._config.schedulers)
-        # Asked for once per module when mypy validates its cache: computed once.
-        self._config_data: Final[dict[str, object]] = {
-            "version": RELEASE,
-            "config": self._config.to_data(),
-        }
-        _snapshot_settings(self._config_data)
+        # Asked for once per module when mypy reads or writes its cache: one short string, computed once.
+        self._settings_version: Final = settings_version(self._config)
+        _snapshot_settings(self._settings_version)
         # mypy asks for hooks several times for every call expression, and each hook runs once per call: what
         # a name or a receiver's class answers is looked up once per build (`set_modules`).
         self._constructors: Final[dict[str, SchedulerSpec | None]] = {}
-        self._may_schedule: Final[dict[str, bool]] = {}
         self._route_classes: Final[dict[str, bool]] = {}
         self._receivers: Final[dict[tuple[TypeInfo, str], _ReceiverEntry | None]] = {}
         self._signatures: Final = signatures.SchedulerSignatures()
+        # The hooks' answers by name: mypy asks again for every call expression, and for most names the
+        # answer is "no hook".
+        self._method_signature_answers: Final = _HookAnswers(self._method_signature_hook)
+        self._method_answers: Final = _HookAnswers(self._method_hook)
+        self._function_signature_answers: Final = _HookAnswers(self._function_signature_hook)
+        self._function_answers: Final = _HookAnswers(self._function_hook)
         self._method_signature_hooks: Final = {
             member: partial(self._method_signature, member) for member in self._registry.by_member
         }
@@ -69,54 +90,64 @@ class BgtypedPlugin(Plugin):
         super().set_modules(modules)
         # A new build, or modules the daemon has just analysed again: their classes may have changed.
         self._constructors.clear()
-        self._may_schedule.clear()
         self._route_classes.clear()
         self._receivers.clear()
         self._signatures.clear()
+        self._method_signature_answers.clear()
+        self._method_answers.clear()
+        self._function_signature_answers.clear()
+        self._function_answers.clear()
 
-    def report_config_data(self, ctx: ReportConfigContext) -> dict[str, object]:
-        return self._config_data
+    def report_config_data(self, ctx: ReportConfigContext) -> str:
+        """The release and the digest of the settings: a cached module checked under others is rechecked."""
+        return self._settings_version
 
     # Method hooks are asked for with the receiver's class (``owner.member``); the hook decides on the
     # receiver type at hand. No hook where the class has no registered base defining the member.
-    def get_method_signature_hook(self, fullname: str) -> Callable[[MethodSigContext], FunctionLike] | None:
+    def get_method_signature_hook(self, fullname: str) -> _MethodSignatureHook | None:
+        return self._method_signature_answers[fullname]
+
+    def get_method_hook(self, fullname: str) -> _MethodHook | None:
+        return self._method_answers[fullname]
+
+    def get_function_signature_hook(self, fullname: str) -> _FunctionSignatureHook | None:
+        return self._function_signature_answers[fullname]
+
+    def get_function_hook(self, fullname: str) -> _FunctionHook | None:
+        return self._function_answers[fullname]
+
+    def _method_signature_hook(self, fullname: str) -> _MethodSignatureHook | None:
         owner, _, member = fullname.rpartition(".")
         hook = self._method_signature_hooks.get(member)
-        if hook is None or not self._method_may_schedule(fullname, owner, member):
+        if hook is None or not self._method_may_schedule(owner, member):
             return None
         return hook
 
-    def get_method_hook(self, fullname: str) -> Callable[[MethodContext], Type] | None:
+    def _method_hook(self, fullname: str) -> _MethodHook | None:
         owner, _, member = fullname.rpartition(".")
         # Names as common as ``get`` (``dict.get``): hooked only on FastAPI's classes.
         if member in routes.ROUTE_METHODS and self._is_route_class(owner):
             return partial(routes.check_route_registration, member)
         hook = self._method_hooks.get(member)
-        if hook is None or not self._method_may_schedule(fullname, owner, member):
+        if hook is None or not self._method_may_schedule(owner, member):
             return None
         return hook
 
-    def get_function_signature_hook(
-        self, fullname: str
-    ) -> Callable[[FunctionSigContext], FunctionLike] | None:
+    def _function_signature_hook(self, fullname: str) -> _FunctionSignatureHook | None:
         spec = self._function_scheduler(fullname)
         return None if spec is None else partial(self._function_signature, spec)
 
-    def get_function_hook(self, fullname: str) -> Callable[[FunctionContext], Type] | None:
+    def _function_hook(self, fullname: str) -> _FunctionHook | None:
         if fullname == PARTIAL:
             return partials.new_partial
         spec = self._function_scheduler(fullname)
         return None if spec is None else partial(_check_function_call, spec)
 
-    def _method_may_schedule(self, fullname: str, owner: str, member: str) -> bool:
+    def _method_may_schedule(self, owner: str, member: str) -> bool:
         """False when the class ``owner`` has no registered base defining ``member``: no call schedules."""
-        known = self._may_schedule.get(fullname)
-        if known is None:
-            # A class the lookup cannot find (a local class) keeps its hook: the receiver decides.
-            info = self._type_info(owner)
-            known = info is None or self._registry.has_registered_base(info, member)
-            self._may_schedule[fullname] = known
-        return known
+        # A class the lookup cannot find (a local class) keeps its hook: the receiver decides.
+        info = self._type_info(owner)
+        return info is None or self._registry.has_registered_base(info, member)
 
     def _function_scheduler(self, fullname: str) -> SchedulerSpec | None:
         """The scheduler a call of ``fullname`` (a function, or a class: its constructor) is, if any."""
@@ -189,22 +220,25 @@ def _check_function_call(spec: SchedulerSpec, ctx: FunctionContext) -> Type:
     return signatures.scheduler_return_type(ctx, spec)
 
 
-def _snapshot_settings(config_data: dict[str, object]) -> None:
+def settings_version(config: BgtypedConfig) -> str:
+    """The release, with the digest of ``config`` as a local version label when it has any settings."""
+    data = config.to_data()
+    if data == BgtypedConfig().to_data():
+        return RELEASE
+    digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:12]
+    return f"{RELEASE}+settings.{digest}"
+
+
+def _snapshot_settings(version: str) -> None:
     """Make the settings in force part of the plugin's snapshot, so that ``dmypy run`` follows a change.
 
     mypy's daemon keeps the plugin it started with; at each ``dmypy run`` it loads the plugins again and
     restarts when a plugin's snapshot differs: the hash of the entry module's file and its
     ``__version__``, read right after the plugin is constructed. Settings that changed since the daemon
-    started therefore restart it, as ``report_config_data`` rechecks a cold or warm run. ``__version__``
-    keeps the release, with the settings' digest as a local version label when there are any.
+    started therefore restart it, as ``report_config_data`` rechecks a cold or warm run.
     """
     global __version__
-    config = config_data["config"]
-    if config == BgtypedConfig().to_data():
-        __version__ = RELEASE
-        return
-    digest = hashlib.sha256(json.dumps(config, sort_keys=True).encode()).hexdigest()[:12]
-    __version__ = f"{RELEASE}+settings.{digest}"
+    __version__ = version
 
 
 def plugin(version: str) -> type[Plugin]:

@@ -1,7 +1,9 @@
 """From the type of a scheduled object to the signature(s) it will be called with."""
 
+from __future__ import annotations
+
 from collections.abc import Iterable
-from typing import Final, NamedTuple
+from typing import Final
 
 from mypy.checker import TypeChecker
 from mypy.nodes import (
@@ -40,6 +42,7 @@ from mypy.types import (
 
 from . import errorcodes
 from .compat import any_type_query
+from .registry import Record
 
 AWAITABLE: Final = "typing.Awaitable"
 COROUTINE: Final = "typing.Coroutine"
@@ -54,16 +57,24 @@ WRAPPED_SIGNATURE: Final = "__bgtyped_partial_wraps"
 WRAPS_SYNC_DEF: Final = "__bgtyped_partial_wraps_sync_def"
 
 
-class Callee(NamedTuple):
-    """A callable target: what it will be called with.
+class Callee(Record):
+    """A callable target: what it will be called with (a CallableType, an Overloaded, or a union of those).
 
     For a ``functools.partial``: the parameters it passes by position, and whether the function it wraps
     is a plain sync ``def`` (``None`` for other targets, whose definition tells).
     """
 
-    signature: ProperType  # CallableType, Overloaded, or a UnionType of those
-    bound_positionally: frozenset[str] = frozenset()
-    wraps_sync_def: bool | None = None
+    __slots__ = ("bound_positionally", "signature", "wraps_sync_def")
+
+    def __init__(
+        self,
+        signature: ProperType,
+        bound_positionally: frozenset[str] = frozenset(),
+        wraps_sync_def: bool | None = None,
+    ) -> None:
+        self.signature: Final = signature
+        self.bound_positionally: Final = bound_positionally
+        self.wraps_sync_def: Final = wraps_sync_def
 
 
 class Unchecked:
@@ -72,12 +83,15 @@ class Unchecked:
     __slots__ = ()
 
 
-class NotCallable(NamedTuple):
+class NotCallable(Record):
     """Something that cannot be called; ``awaitable`` and ``none`` mark what a call returned."""
 
-    type: ProperType
-    awaitable: bool
-    none: bool
+    __slots__ = ("awaitable", "none", "type")
+
+    def __init__(self, type: ProperType, awaitable: bool, none: bool) -> None:
+        self.type: Final = type
+        self.awaitable: Final = awaitable
+        self.none: Final = none
 
 
 Target = Callee | Unchecked | NotCallable

@@ -62,7 +62,7 @@ from .callables import (
     runs_only_when_awaited,
     with_name,
 )
-from .registry import Coroutines, Packed, Param, Receiver, SchedulerSpec, Variadic
+from .registry import Packed, Param, Receiver, SchedulerSpec, Variadic
 from .signatures import TASK_KEYWORDS
 from .task_calls import TaskCall, single_actual, switched_to_packed, task_call, variadic_groups
 
@@ -278,7 +278,7 @@ def _check_never_awaited(
 ) -> bool:
     """Report a target whose coroutine (or other awaitable) the scheduler never awaits."""
     signature = target.signature
-    if spec.coroutines is Coroutines.REQUIRED:
+    if spec.coroutines == "required":
         returned = _not_coroutine_return(signature)
         if returned is not None:
             text = errorcodes.not_async(spec.name, name, format_type(returned, api.options))
@@ -286,9 +286,9 @@ def _check_never_awaited(
         return False
     if not isinstance(signature, CallableType):
         return False
-    if spec.coroutines is Coroutines.RESULT_AWAITED or not runs_only_when_awaited(signature.ret_type):
+    if spec.coroutines == "result-awaited" or not runs_only_when_awaited(signature.ret_type):
         return False
-    if spec.coroutines is Coroutines.DROPPED:
+    if spec.coroutines == "dropped":
         message = errorcodes.never_awaited_by
     elif not (isinstance(task.target, LambdaExpr) or _wraps_sync_def(target, signature, api)):
         return False
@@ -463,7 +463,7 @@ def _completed_later(task: TaskCall, callee: ProperType) -> tuple[TaskCall, Prop
         TempNode(unknown, context=arg) if kind in (ARG_POS, ARG_STAR) else arg
         for arg, kind in zip(task.args, task.kinds, strict=True)
     ]
-    return task._replace(args=args), callee
+    return TaskCall(task.target, task.target_type, args, task.kinds, task.names), callee
 
 
 def _all_optional(signature: ProperType) -> ProperType:

@@ -22,14 +22,26 @@ and in an ini file, one scheduler a line::
         function=myapp.jobs.defer target=func args=*args kwargs=**kwargs
 """
 
+from __future__ import annotations
+
 import configparser
 import sys
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Final, NamedTuple, NoReturn
+from typing import Final, NoReturn
 
-from .registry import CONSTRUCTOR, Coroutines, Packed, Param, Receiver, SchedulerSpec, Variadic
+from .registry import (
+    CONSTRUCTOR,
+    COROUTINE_POLICIES,
+    Coroutines,
+    Packed,
+    Param,
+    Receiver,
+    Record,
+    SchedulerSpec,
+    Variadic,
+)
 
 TOML_SECTION: Final = ("tool", "bgtyped")
 INI_SECTION: Final = "mypy.plugins.bgtyped"
@@ -55,10 +67,13 @@ class ConfigError(SystemExit):
         super().__init__(2)
 
 
-class BgtypedConfig(NamedTuple):
+class BgtypedConfig(Record):
     """The plugin's settings, as reported to mypy's cache (a change rechecks every module)."""
 
-    schedulers: tuple[SchedulerSpec, ...] = ()
+    __slots__ = ("schedulers",)
+
+    def __init__(self, schedulers: tuple[SchedulerSpec, ...] = ()) -> None:
+        self.schedulers: Final = schedulers
 
     def to_data(self) -> dict[str, object]:
         return {"schedulers": [_spec_data(spec) for spec in self.schedulers]}
@@ -66,22 +81,17 @@ class BgtypedConfig(NamedTuple):
 
 def _spec_data(spec: SchedulerSpec) -> dict[str, object]:
     """A scheduler entry as plain data in a stable order (mypy compares it between runs)."""
-    return {name: _plain(value) for name, value in zip(spec._fields, spec, strict=True)}
+    return {name: _plain(value) for name, value in spec.fields()}
 
 
 def _plain(value: object) -> object:
     """A setting's value as JSON data that is the same in every process (sets sorted, not hash-ordered)."""
     if isinstance(value, frozenset):
         return sorted(value)
-    if isinstance(value, Param | Receiver | Variadic | Packed):
-        return [
-            type(value).__name__,
-            {name: _plain(item) for name, item in zip(value._fields, value, strict=True)},
-        ]
+    if isinstance(value, Record):
+        return [type(value).__name__, {name: _plain(item) for name, item in value.fields()}]
     if isinstance(value, tuple):
         return [_plain(item) for item in value]
-    if isinstance(value, Coroutines):
-        return value.value
     return value
 
 
@@ -204,7 +214,7 @@ def _scheduler(entry: object, where: str) -> SchedulerSpec:
         reserved_keywords=frozenset(
             _keywords(entry.get("reserved_keywords", []), "reserved_keywords", label)
         ),
-        coroutines=_coroutines(entry.get("coroutines", Coroutines.AWAITED.value), label),
+        coroutines=_coroutines(entry.get("coroutines", "awaited"), label),
         is_method=kind != "function",
         result_callbacks=_result_callbacks(entry.get("result_callbacks", []), label),
         completed_later=_bool(entry, "completed_later", label),
@@ -310,10 +320,10 @@ def _keywords(value: object, key: str, label: str) -> list[str]:
 
 
 def _coroutines(value: object, label: str) -> Coroutines:
-    for policy in Coroutines:
-        if value == policy.value:
+    for policy in COROUTINE_POLICIES:
+        if value == policy:
             return policy
-    choices = ", ".join(repr(policy.value) for policy in Coroutines)
+    choices = ", ".join(repr(policy) for policy in COROUTINE_POLICIES)
     _fail(f"{label}: coroutines must be one of {choices}, got {value!r}")
 
 

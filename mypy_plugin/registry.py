@@ -6,9 +6,10 @@ which keywords collide with the scheduler's own parameters. Dispatch looks the r
 its MRO, so subclasses are covered and the most specific entry wins.
 """
 
+from __future__ import annotations
+
 from collections.abc import Iterable, Mapping, Sequence
-from enum import Enum
-from typing import Final, NamedTuple
+from typing import Final, Literal
 
 from mypy.nodes import ARG_STAR, ARG_STAR2, ArgKind, FuncDef, TypeInfo, Var
 from mypy.types import AnyType, CallableType, Instance, TypeType, get_proper_type
@@ -17,16 +18,52 @@ from mypy.types_utils import remove_optional
 CONSTRUCTOR: Final = "__init__"
 
 
-class Param(NamedTuple):
-    """A parameter of the scheduler: by name, or by position (``self`` not counted) if positional-only."""
+class Record:
+    """A value object: its fields are its ``__slots__``; records compare, hash and print by them.
 
-    name: str | None
-    position: int | None = None
-    # Whether None may stand in the place of a target: ``Thread(target=None)`` runs nothing, by design.
-    accepts_none: bool = False
-    # Whether a string may stand in the place of a target: the import path of the function, resolved by
-    # the worker (RQ's ``enqueue("app.tasks.send")``). It is not checked.
-    accepts_name: bool = False
+    mypy imports the plugin in every run, cached or not: a plain slotted class costs about a tenth of a
+    ``NamedTuple`` to define. Fields are ``Final``; nothing assigns them after ``__init__``.
+    """
+
+    __slots__ = ()
+
+    def fields(self) -> list[tuple[str, object]]:
+        """The fields' names and values, in the order of ``__slots__``."""
+        names: tuple[str, ...] = type(self).__slots__
+        return [(name, getattr(self, name)) for name in names]
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and isinstance(other, Record) and other.fields() == self.fields()
+
+    def __hash__(self) -> int:
+        return hash((type(self), tuple(value for _, value in self.fields())))
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={value!r}" for name, value in self.fields())
+        return f"{type(self).__name__}({fields})"
+
+
+class Param(Record):
+    """A parameter of the scheduler: by name, or by position (``self`` not counted) if positional-only.
+
+    ``accepts_none``: whether None may stand in the place of a target (``Thread(target=None)`` runs nothing,
+    by design). ``accepts_name``: whether a string may stand in the place of a target, the import path of
+    the function, resolved by the worker (RQ's ``enqueue("app.tasks.send")``); it is not checked.
+    """
+
+    __slots__ = ("accepts_name", "accepts_none", "name", "position")
+
+    def __init__(
+        self,
+        name: str | None,
+        position: int | None = None,
+        accepts_none: bool = False,
+        accepts_name: bool = False,
+    ) -> None:
+        self.name: Final = name
+        self.position: Final = position
+        self.accepts_none: Final = accepts_none
+        self.accepts_name: Final = accepts_name
 
     def index_in(self, names: Sequence[str | None]) -> int | None:
         if self.name is not None and self.name in names:
@@ -36,11 +73,13 @@ class Param(NamedTuple):
         return None
 
 
-class Receiver(NamedTuple):
+class Receiver(Record):
     """The scheduled function is the object the scheduling method is called on (``task.delay(...)``)."""
 
+    __slots__ = ()
 
-class Variadic(NamedTuple):
+
+class Variadic(Record):
     """The task's arguments are the scheduler's own ``*args`` and ``**kwargs`` (named here).
 
     ``options`` are keywords the scheduler takes out of ``**kwargs`` as its own (RQ's ``job_timeout``,
@@ -49,34 +88,47 @@ class Variadic(NamedTuple):
     other task argument (RQ's ``enqueue(f, args=(1,), kwargs={"x": 2})``).
     """
 
-    args: str = "args"
-    kwargs: str | None = "kwargs"
-    options: frozenset[str] = frozenset()
-    packed_keywords: tuple[str, str] | None = None
+    __slots__ = ("args", "kwargs", "options", "packed_keywords")
+
+    def __init__(
+        self,
+        args: str = "args",
+        kwargs: str | None = "kwargs",
+        options: frozenset[str] = frozenset(),
+        packed_keywords: tuple[str, str] | None = None,
+    ) -> None:
+        self.args: Final = args
+        self.kwargs: Final = kwargs
+        self.options: Final = options
+        self.packed_keywords: Final = packed_keywords
 
 
-class Packed(NamedTuple):
+class Packed(Record):
     """The task's arguments come as a positional tuple and a keyword dict (``args=``, ``kwargs=``)."""
 
-    args: Param | None
-    kwargs: Param | None
+    __slots__ = ("args", "kwargs")
+
+    def __init__(self, args: Param | None, kwargs: Param | None) -> None:
+        self.args: Final = args
+        self.kwargs: Final = kwargs
 
 
-class Coroutines(Enum):
-    """What a scheduler does with the coroutine an ``async def`` target returns."""
-
-    # Awaited (Starlette's tasks); a sync callable's awaitable result is not.
-    AWAITED = "awaited"
-    # Dropped: the target is only called, in a thread, a process or a callback (never awaited).
-    DROPPED = "dropped"
-    # Required: the target must return a coroutine, or the scheduler raises (a task group's start_soon).
-    REQUIRED = "required"
-    # Awaited whatever returned it: the scheduler awaits any coroutine the call returns, from a sync
-    # ``def`` too (RQ runs ``asyncio.run`` on it).
-    RESULT_AWAITED = "result-awaited"
+# What a scheduler does with the coroutine an ``async def`` target returns:
+# - "awaited": awaited (Starlette's tasks); a sync callable's awaitable result is not;
+# - "dropped": the target is only called, in a thread, a process or a callback (never awaited);
+# - "required": the target must return a coroutine, or the scheduler raises (a task group's start_soon);
+# - "result-awaited": the scheduler awaits any coroutine the call returns, from a sync ``def`` too (RQ
+#   runs ``asyncio.run`` on it).
+Coroutines = Literal["awaited", "dropped", "required", "result-awaited"]
+COROUTINE_POLICIES: Final[tuple[Coroutines, ...]] = ("awaited", "dropped", "required", "result-awaited")
 
 
-class SchedulerSpec(NamedTuple):
+# The defaults of most entries: the function first (``func``), then its own ``*args, **kwargs``.
+_FUNC: Final = Param("func", 0)
+_ARGS_AND_KWARGS: Final = Variadic()
+
+
+class SchedulerSpec(Record):
     """One scheduling callable.
 
     ``owner`` is the fully qualified name of the class defining ``member`` (a method, or ``__init__`` for
@@ -98,19 +150,51 @@ class SchedulerSpec(NamedTuple):
     a thread (bgtyped's tasks).
     """
 
-    owner: str
-    member: str
-    name: str
-    target: Param | Receiver = Param("func", 0)
-    arguments: Variadic | Packed = Variadic()
-    reserved_keywords: frozenset[str] = frozenset()
-    keyword_safe_alternative: str | None = None
-    coroutines: Coroutines = Coroutines.AWAITED
-    schedules: bool = True
-    is_method: bool = True
-    result_callbacks: tuple[Param, ...] = ()
-    completed_later: bool = False
-    awaits_sync_results: bool = False
+    __slots__ = (
+        "arguments",
+        "awaits_sync_results",
+        "completed_later",
+        "coroutines",
+        "is_method",
+        "keyword_safe_alternative",
+        "member",
+        "name",
+        "owner",
+        "reserved_keywords",
+        "result_callbacks",
+        "schedules",
+        "target",
+    )
+
+    def __init__(
+        self,
+        owner: str,
+        member: str,
+        name: str,
+        target: Param | Receiver = _FUNC,
+        arguments: Variadic | Packed = _ARGS_AND_KWARGS,
+        reserved_keywords: frozenset[str] = frozenset(),
+        keyword_safe_alternative: str | None = None,
+        coroutines: Coroutines = "awaited",
+        schedules: bool = True,
+        is_method: bool = True,
+        result_callbacks: tuple[Param, ...] = (),
+        completed_later: bool = False,
+        awaits_sync_results: bool = False,
+    ) -> None:
+        self.owner: Final = owner
+        self.member: Final = member
+        self.name: Final = name
+        self.target: Final = target
+        self.arguments: Final = arguments
+        self.reserved_keywords: Final = reserved_keywords
+        self.keyword_safe_alternative: Final = keyword_safe_alternative
+        self.coroutines: Final = coroutines
+        self.schedules: Final = schedules
+        self.is_method: Final = is_method
+        self.result_callbacks: Final = result_callbacks
+        self.completed_later: Final = completed_later
+        self.awaits_sync_results: Final = awaits_sync_results
 
     @property
     def fullname(self) -> str:
@@ -216,14 +300,14 @@ DEFERRED_CALLS: Final[tuple[SchedulerSpec, ...]] = (
         member="run_in_threadpool",
         name="run_in_threadpool",
         reserved_keywords=frozenset({"func"}),
-        coroutines=Coroutines.DROPPED,
+        coroutines="dropped",
         is_method=False,
     ),
     SchedulerSpec(
         owner="asyncio.threads",
         member="to_thread",
         name="to_thread",
-        coroutines=Coroutines.DROPPED,
+        coroutines="dropped",
         is_method=False,
     ),
     SchedulerSpec(
@@ -231,7 +315,7 @@ DEFERRED_CALLS: Final[tuple[SchedulerSpec, ...]] = (
         member="run_sync",
         name="run_sync",
         arguments=Variadic(kwargs=None),
-        coroutines=Coroutines.DROPPED,
+        coroutines="dropped",
         is_method=False,
     ),
     SchedulerSpec(
@@ -239,7 +323,7 @@ DEFERRED_CALLS: Final[tuple[SchedulerSpec, ...]] = (
         member="submit",
         name="submit",
         target=Param("fn", 0),
-        coroutines=Coroutines.DROPPED,
+        coroutines="dropped",
     ),
     SchedulerSpec(
         owner=_LOOP,
@@ -247,7 +331,7 @@ DEFERRED_CALLS: Final[tuple[SchedulerSpec, ...]] = (
         name="run_in_executor",
         target=Param("func", 1),
         arguments=Variadic(kwargs=None),
-        coroutines=Coroutines.DROPPED,
+        coroutines="dropped",
     ),
     *(
         SchedulerSpec(
@@ -256,7 +340,7 @@ DEFERRED_CALLS: Final[tuple[SchedulerSpec, ...]] = (
             name=member,
             target=Param("callback", position),
             arguments=Variadic(kwargs=None),
-            coroutines=Coroutines.DROPPED,
+            coroutines="dropped",
         )
         for member, position in (
             ("call_soon", 0),
@@ -270,7 +354,7 @@ DEFERRED_CALLS: Final[tuple[SchedulerSpec, ...]] = (
         member="start_soon",
         name="start_soon",
         arguments=Variadic(kwargs=None),
-        coroutines=Coroutines.REQUIRED,
+        coroutines="required",
     ),
     SchedulerSpec(
         owner="threading.Thread",
@@ -278,7 +362,7 @@ DEFERRED_CALLS: Final[tuple[SchedulerSpec, ...]] = (
         name="Thread",
         target=Param("target", 1, accepts_none=True),
         arguments=_THREAD_ARGUMENTS,
-        coroutines=Coroutines.DROPPED,
+        coroutines="dropped",
     ),
     SchedulerSpec(
         owner="threading.Timer",
@@ -286,7 +370,7 @@ DEFERRED_CALLS: Final[tuple[SchedulerSpec, ...]] = (
         name="Timer",
         target=Param("function", 1),
         arguments=Packed(Param("args", 2), Param("kwargs", 3)),
-        coroutines=Coroutines.DROPPED,
+        coroutines="dropped",
     ),
     SchedulerSpec(
         owner="multiprocessing.process.BaseProcess",
@@ -294,7 +378,7 @@ DEFERRED_CALLS: Final[tuple[SchedulerSpec, ...]] = (
         name="Process",
         target=Param("target", 1, accepts_none=True),
         arguments=_THREAD_ARGUMENTS,
-        coroutines=Coroutines.DROPPED,
+        coroutines="dropped",
     ),
     # ``get_context().Process``: each context holds its own subclass of BaseProcess.
     SchedulerSpec(
@@ -303,7 +387,7 @@ DEFERRED_CALLS: Final[tuple[SchedulerSpec, ...]] = (
         name="Process",
         target=Param("target", 1, accepts_none=True),
         arguments=_THREAD_ARGUMENTS,
-        coroutines=Coroutines.DROPPED,
+        coroutines="dropped",
     ),
     # Task queues: the receiver is the task (``send_email.delay(...)``).
     SchedulerSpec(
@@ -311,7 +395,7 @@ DEFERRED_CALLS: Final[tuple[SchedulerSpec, ...]] = (
         member="delay",
         name="delay",
         target=Receiver(),
-        coroutines=Coroutines.DROPPED,
+        coroutines="dropped",
     ),
     SchedulerSpec(
         owner=_CELERY_TASK,
@@ -319,7 +403,7 @@ DEFERRED_CALLS: Final[tuple[SchedulerSpec, ...]] = (
         name="apply_async",
         target=Receiver(),
         arguments=Packed(Param("args", 0), Param("kwargs", 1)),
-        coroutines=Coroutines.DROPPED,
+        coroutines="dropped",
     ),
     SchedulerSpec(owner="dramatiq.actor.Actor", member="send", name="send", target=Receiver()),
     SchedulerSpec(
@@ -331,15 +415,13 @@ DEFERRED_CALLS: Final[tuple[SchedulerSpec, ...]] = (
     ),
     # Celery's signatures: ``si`` is complete and immutable; ``s`` and ``signature`` (``subtask``) are
     # partial, completed by a chain's previous result.
-    SchedulerSpec(
-        owner=_CELERY_TASK, member="si", name="si", target=Receiver(), coroutines=Coroutines.DROPPED
-    ),
+    SchedulerSpec(owner=_CELERY_TASK, member="si", name="si", target=Receiver(), coroutines="dropped"),
     SchedulerSpec(
         owner=_CELERY_TASK,
         member="s",
         name="s",
         target=Receiver(),
-        coroutines=Coroutines.DROPPED,
+        coroutines="dropped",
         completed_later=True,
     ),
     *(
@@ -349,7 +431,7 @@ DEFERRED_CALLS: Final[tuple[SchedulerSpec, ...]] = (
             name=member,
             target=Receiver(),
             arguments=Packed(Param("args", 0), Param("kwargs", 1)),
-            coroutines=Coroutines.DROPPED,
+            coroutines="dropped",
             completed_later=True,
         )
         for member in ("signature", "subtask")
@@ -366,7 +448,7 @@ DEFERRED_CALLS: Final[tuple[SchedulerSpec, ...]] = (
             # Parameters of the method and of the ``parse_args`` it hands ``**kwargs`` to.
             reserved_keywords=frozenset({"self", "cls", "f", *extra_reserved}),
             keyword_safe_alternative=alternative,
-            coroutines=Coroutines.RESULT_AWAITED,
+            coroutines="result-awaited",
         )
         for member, target, position, extra_reserved, alternative in (
             ("enqueue", "f", 0, (), "enqueue_call(func, kwargs={...})"),
@@ -380,7 +462,7 @@ DEFERRED_CALLS: Final[tuple[SchedulerSpec, ...]] = (
         name="enqueue_call",
         target=Param("func", 0, accepts_name=True),
         arguments=Packed(Param("args", 1), Param("kwargs", 2)),
-        coroutines=Coroutines.RESULT_AWAITED,
+        coroutines="result-awaited",
     ),
     # multiprocessing pools (ThreadPool too): the callback receives the task's return value.
     SchedulerSpec(
@@ -388,14 +470,14 @@ DEFERRED_CALLS: Final[tuple[SchedulerSpec, ...]] = (
         member="apply",
         name="apply",
         arguments=_POOL_ARGUMENTS,
-        coroutines=Coroutines.DROPPED,
+        coroutines="dropped",
     ),
     SchedulerSpec(
         owner=_POOL,
         member="apply_async",
         name="apply_async",
         arguments=_POOL_ARGUMENTS,
-        coroutines=Coroutines.DROPPED,
+        coroutines="dropped",
         result_callbacks=(Param("callback", 3),),
     ),
     *(
@@ -405,7 +487,7 @@ DEFERRED_CALLS: Final[tuple[SchedulerSpec, ...]] = (
             name=member,
             target=Param("action", 2),
             arguments=Packed(Param("argument", 3), Param("kwargs", 4)),
-            coroutines=Coroutines.DROPPED,
+            coroutines="dropped",
         )
         for member in ("enter", "enterabs")
     ),
@@ -415,7 +497,7 @@ DEFERRED_CALLS: Final[tuple[SchedulerSpec, ...]] = (
         name="start_soon",
         target=Param("async_fn", 0),
         arguments=Variadic(kwargs=None),
-        coroutines=Coroutines.REQUIRED,
+        coroutines="required",
     ),
 )
 
@@ -434,7 +516,7 @@ class Registry:
         self.functions: Final = functions
 
     @classmethod
-    def build(cls, specs: Iterable[SchedulerSpec]) -> "Registry":
+    def build(cls, specs: Iterable[SchedulerSpec]) -> Registry:
         by_member: dict[str, dict[str, SchedulerSpec]] = {}
         functions: dict[str, SchedulerSpec] = {}
         for spec in specs:

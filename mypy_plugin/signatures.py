@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Final, NamedTuple
+from typing import Final
 
 from mypy.checker import TypeChecker
 from mypy.erasetype import erase_typevars
@@ -38,20 +38,25 @@ from mypy.types import (
     get_proper_type,
 )
 
-from .registry import Receiver, SchedulerSpec, Variadic
+from .registry import Receiver, Record, SchedulerSpec, Variadic
 from .task_calls import argument_types
 
 # The parameter added to a scheduler that passes only positional arguments, to collect task keywords.
 TASK_KEYWORDS: Final = "__bgtyped_task_keywords"
 
 
-class CallShape(NamedTuple):
-    """What of a scheduling call changes its scheduler's rewritten signature (`scheduler_signature`)."""
+class CallShape(Record):
+    """What of a scheduling call changes its scheduler's rewritten signature (`scheduler_signature`).
 
-    # ``add_task(func=f)`` where ``func`` is positional-only: the plugin reports it, not mypy.
-    target_by_keyword: bool
-    # The target is given positionally: its parameter loses its name.
-    target_positionally: bool
+    ``target_by_keyword``: ``add_task(func=f)`` where ``func`` is positional-only (the plugin reports it,
+    not mypy). ``target_positionally``: the target is given positionally, and its parameter loses its name.
+    """
+
+    __slots__ = ("target_by_keyword", "target_positionally")
+
+    def __init__(self, target_by_keyword: bool, target_positionally: bool) -> None:
+        self.target_by_keyword: Final = target_by_keyword
+        self.target_positionally: Final = target_positionally
 
 
 def call_shape(signature: CallableType, spec: SchedulerSpec, call: Context) -> CallShape:
@@ -75,7 +80,7 @@ class SchedulerSignatures:
     """
 
     def __init__(self) -> None:
-        self._rewritten: dict[tuple[int, object, Type | None, CallShape], CallableType] = {}
+        self._rewritten: dict[tuple[int, object, Type | None, bool, bool], CallableType] = {}
 
     def clear(self) -> None:
         self._rewritten.clear()
@@ -87,7 +92,7 @@ class SchedulerSignatures:
         if signature.definition is None:
             return scheduler_signature(signature, spec, shape)
         # The registry keeps its entries for the plugin's life: an entry's identity names it.
-        key = (id(spec), signature.definition, receiver, shape)
+        key = (id(spec), signature.definition, receiver, shape.target_by_keyword, shape.target_positionally)
         rewritten = self._rewritten.get(key)
         if rewritten is None:
             rewritten = self._rewritten[key] = scheduler_signature(signature, spec, shape)

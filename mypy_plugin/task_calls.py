@@ -1,7 +1,9 @@
 """A scheduling call split into the scheduled target and the arguments the task will receive."""
 
+from __future__ import annotations
+
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Final
 
 from mypy.nodes import (
     ARG_NAMED,
@@ -33,17 +35,27 @@ from mypy.types import (
     get_proper_type,
 )
 
-from .registry import Packed, Receiver, SchedulerSpec, Variadic
+from .registry import Packed, Receiver, Record, SchedulerSpec, Variadic
 
 
-class TaskCall(NamedTuple):
+class TaskCall(Record):
     """The scheduled call as the task will receive it, in the order it was written."""
 
-    target: Expression
-    target_type: Type
-    args: list[Expression]
-    kinds: list[ArgKind]
-    names: list[str | None]
+    __slots__ = ("args", "kinds", "names", "target", "target_type")
+
+    def __init__(
+        self,
+        target: Expression,
+        target_type: Type,
+        args: list[Expression],
+        kinds: list[ArgKind],
+        names: list[str | None],
+    ) -> None:
+        self.target: Final = target
+        self.target_type: Final = target_type
+        self.args: Final = args
+        self.kinds: Final = kinds
+        self.names: Final = names
 
 
 def task_call(ctx: FunctionContext | MethodContext, spec: SchedulerSpec) -> TaskCall | None:

@@ -207,26 +207,37 @@ def test_dmypy_run_follows_a_change_of_the_settings(daemon: Path) -> None:
     assert removed.returncode == 0, removed.stdout + removed.stderr
 
 
-def test_report_config_data_carries_version_and_config(project: Path) -> None:
+def test_report_config_data_is_the_release_and_the_settings_digest(project: Path) -> None:
+    # mypy stores this string in every module's cache entry and compares it on each run: the release alone
+    # without settings, and a digest that differs with the settings.
     script = textwrap.dedent(
         """
         import json
+        import sys
 
         from mypy.options import Options
         from mypy.plugin import ReportConfigContext
         import bgtyped.mypy as entry
 
-        options = Options()
-        options.config_file = "mypy.ini"
-        plugin = entry.plugin("2.4.1")(options)
-        data = plugin.report_config_data(ReportConfigContext("routes", "routes.py", is_check=False))
-        assert data == {"version": entry.RELEASE, "config": {"schedulers": []}}, data
-        print(json.dumps(data))
+        reported = []
+        for config_file in sys.argv[1:]:
+            options = Options()
+            options.config_file = config_file
+            plugin = entry.plugin("2.4.1")(options)
+            context = ReportConfigContext("routes", "routes.py", is_check=False)
+            reported.append([plugin.report_config_data(context), entry.__version__, entry.RELEASE])
+        print(json.dumps(reported))
         """
     )
-    result = _run(project, "-c", script)
+    (project / "defer.toml").write_text(PYPROJECT + DEFER_SCHEDULER)
+    (project / "defer_keyword.toml").write_text(PYPROJECT + DEFER_SCHEDULER.replace("target = 0", 'target = "f"'))
+    result = _run(project, "-c", script, "mypy.ini", "defer.toml", "defer_keyword.toml")
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["version"]
+    (plain, plain_version, release), (defer, defer_version, _), (keyword, _, _) = json.loads(result.stdout)
+    assert plain == plain_version == release
+    assert defer == defer_version
+    assert defer.startswith(release + "+settings.") and keyword.startswith(release + "+settings.")
+    assert len({plain, defer, keyword}) == 3
 
 
 WORKERS_THREAD = """\

@@ -230,7 +230,9 @@ def test_report_config_data_is_the_release_and_the_settings_digest(project: Path
         """
     )
     (project / "defer.toml").write_text(PYPROJECT + DEFER_SCHEDULER)
-    (project / "defer_keyword.toml").write_text(PYPROJECT + DEFER_SCHEDULER.replace("target = 0", 'target = "f"'))
+    (project / "defer_keyword.toml").write_text(
+        PYPROJECT + DEFER_SCHEDULER.replace("target = 0", 'target = "f"')
+    )
     result = _run(project, "-c", script, "mypy.ini", "defer.toml", "defer_keyword.toml")
     assert result.returncode == 0, result.stderr
     (plain, plain_version, release), (defer, defer_version, _), (keyword, _, _) = json.loads(result.stdout)

@@ -39,21 +39,22 @@ _MethodSignatureHook = Callable[[MethodSigContext], FunctionLike]
 _MethodHook = Callable[[MethodContext], Type]
 _FunctionSignatureHook = Callable[[FunctionSigContext], FunctionLike]
 _FunctionHook = Callable[[FunctionContext], Type]
-_Hook = TypeVar("_Hook")
+_Key = TypeVar("_Key")
+_Value = TypeVar("_Value")
 
 
-class _HookAnswers(dict[str, _Hook | None]):
-    """A hook query's answer for each name, found once (by ``find``) and kept until cleared."""
+class _PerBuild(dict[_Key, _Value]):
+    """What ``find`` answers for each key, found once and kept until the build ends (`set_modules`)."""
 
     __slots__ = ("_find",)
 
-    def __init__(self, find: Callable[[str], _Hook | None]) -> None:
+    def __init__(self, find: Callable[[_Key], _Value]) -> None:
         super().__init__()
         self._find: Final = find
 
-    def __missing__(self, fullname: str) -> _Hook | None:
-        hook = self[fullname] = self._find(fullname)
-        return hook
+    def __missing__(self, key: _Key) -> _Value:
+        value = self[key] = self._find(key)
+        return value
 
 
 class BgtypedPlugin(Plugin):
@@ -68,17 +69,25 @@ class BgtypedPlugin(Plugin):
         self._settings_version: Final = settings_version(self._config)
         _snapshot_settings(self._settings_version)
         # mypy asks for hooks several times for every call expression, and each hook runs once per call: what
-        # a name or a receiver's class answers is looked up once per build (`set_modules`).
-        self._constructors: Final[dict[str, SchedulerSpec | None]] = {}
-        self._route_classes: Final[dict[str, bool]] = {}
-        self._receivers: Final[dict[tuple[TypeInfo, str], _ReceiverEntry | None]] = {}
+        # a name or a receiver's class answers is looked up once per build (`set_modules`). For most names
+        # the answer is "no hook".
+        self._method_signature_answers: Final = _PerBuild(self._method_signature_hook)
+        self._method_answers: Final = _PerBuild(self._method_hook)
+        self._function_signature_answers: Final = _PerBuild(self._function_signature_hook)
+        self._function_answers: Final = _PerBuild(self._function_hook)
+        self._function_schedulers: Final = _PerBuild(self._find_function_scheduler)
+        self._route_classes: Final = _PerBuild(self._find_route_class)
+        self._receivers: Final = _PerBuild(self._find_receiver_entry)
+        self._per_build: Final[tuple[_PerBuild[Any, Any], ...]] = (
+            self._method_signature_answers,
+            self._method_answers,
+            self._function_signature_answers,
+            self._function_answers,
+            self._function_schedulers,
+            self._route_classes,
+            self._receivers,
+        )
         self._signatures: Final = signatures.SchedulerSignatures()
-        # The hooks' answers by name: mypy asks again for every call expression, and for most names the
-        # answer is "no hook".
-        self._method_signature_answers: Final = _HookAnswers(self._method_signature_hook)
-        self._method_answers: Final = _HookAnswers(self._method_hook)
-        self._function_signature_answers: Final = _HookAnswers(self._function_signature_hook)
-        self._function_answers: Final = _HookAnswers(self._function_hook)
         self._method_signature_hooks: Final = {
             member: partial(self._method_signature, member) for member in self._registry.by_member
         }
@@ -89,14 +98,9 @@ class BgtypedPlugin(Plugin):
     def set_modules(self, modules: dict[str, MypyFile]) -> None:
         super().set_modules(modules)
         # A new build, or modules the daemon has just analysed again: their classes may have changed.
-        self._constructors.clear()
-        self._route_classes.clear()
-        self._receivers.clear()
+        for table in self._per_build:
+            table.clear()
         self._signatures.clear()
-        self._method_signature_answers.clear()
-        self._method_answers.clear()
-        self._function_signature_answers.clear()
-        self._function_answers.clear()
 
     def report_config_data(self, ctx: ReportConfigContext) -> str:
         """The release and the digest of the settings: a cached module checked under others is rechecked."""
@@ -126,7 +130,7 @@ class BgtypedPlugin(Plugin):
     def _method_hook(self, fullname: str) -> _MethodHook | None:
         owner, _, member = fullname.rpartition(".")
         # Names as common as ``get`` (``dict.get``): hooked only on FastAPI's classes.
-        if member in routes.ROUTE_METHODS and self._is_route_class(owner):
+        if member in routes.ROUTE_METHODS and self._route_classes[owner]:
             return partial(routes.check_route_registration, member)
         hook = self._method_hooks.get(member)
         if hook is None or not self._method_may_schedule(owner, member):
@@ -134,13 +138,13 @@ class BgtypedPlugin(Plugin):
         return hook
 
     def _function_signature_hook(self, fullname: str) -> _FunctionSignatureHook | None:
-        spec = self._function_scheduler(fullname)
+        spec = self._function_schedulers[fullname]
         return None if spec is None else partial(self._function_signature, spec)
 
     def _function_hook(self, fullname: str) -> _FunctionHook | None:
         if fullname == PARTIAL:
             return partials.new_partial
-        spec = self._function_scheduler(fullname)
+        spec = self._function_schedulers[fullname]
         return None if spec is None else partial(_check_function_call, spec)
 
     def _method_may_schedule(self, owner: str, member: str) -> bool:
@@ -149,25 +153,17 @@ class BgtypedPlugin(Plugin):
         info = self._type_info(owner)
         return info is None or self._registry.has_registered_base(info, member)
 
-    def _function_scheduler(self, fullname: str) -> SchedulerSpec | None:
+    def _find_function_scheduler(self, fullname: str) -> SchedulerSpec | None:
         """The scheduler a call of ``fullname`` (a function, or a class: its constructor) is, if any."""
         spec = self._registry.functions.get(fullname)
         if spec is not None:
             return spec
-        if fullname in self._constructors:
-            return self._constructors[fullname]
         info = self._type_info(fullname)
-        spec = None if info is None else self._registry.for_class(info, CONSTRUCTOR)
-        self._constructors[fullname] = spec
-        return spec
+        return None if info is None else self._registry.for_class(info, CONSTRUCTOR)
 
-    def _is_route_class(self, fullname: str) -> bool:
-        known = self._route_classes.get(fullname)
-        if known is None:
-            info = self._type_info(fullname)
-            known = info is not None and routes.is_route_class(info)
-            self._route_classes[fullname] = known
-        return known
+    def _find_route_class(self, fullname: str) -> bool:
+        info = self._type_info(fullname)
+        return info is not None and routes.is_route_class(info)
 
     def _method_signature(self, member: str, ctx: MethodSigContext) -> FunctionLike:
         entry = self._receiver_entry(member, ctx.type)
@@ -196,13 +192,12 @@ class BgtypedPlugin(Plugin):
         receiver = get_proper_type(receiver)
         if not isinstance(receiver, Instance):
             return None
-        key = (receiver.type, member)
-        if key not in self._receivers:
-            spec = self._registry.for_class(receiver.type, member)
-            self._receivers[key] = (
-                None if spec is None else (spec, signatures.returns_fixed_type(receiver.type, member))
-            )
-        return self._receivers[key]
+        return self._receivers[(receiver.type, member)]
+
+    def _find_receiver_entry(self, key: tuple[TypeInfo, str]) -> _ReceiverEntry | None:
+        info, member = key
+        spec = self._registry.for_class(info, member)
+        return None if spec is None else (spec, signatures.returns_fixed_type(info, member))
 
     def _type_info(self, fullname: str) -> TypeInfo | None:
         """The class named ``fullname``, directly or through a type alias."""

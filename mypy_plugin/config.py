@@ -68,7 +68,7 @@ class ConfigError(SystemExit):
 
 
 class BgtypedConfig(Record):
-    """The plugin's settings, as reported to mypy's cache (a change rechecks every module)."""
+    """The plugin's settings; their digest is reported to mypy's cache (a change rechecks every module)."""
 
     __slots__ = ("schedulers",)
 
@@ -76,12 +76,12 @@ class BgtypedConfig(Record):
         self.schedulers: Final = schedulers
 
     def to_data(self) -> dict[str, object]:
-        return {"schedulers": [_spec_data(spec) for spec in self.schedulers]}
+        return {"schedulers": [_fields_data(spec) for spec in self.schedulers]}
 
 
-def _spec_data(spec: SchedulerSpec) -> dict[str, object]:
-    """A scheduler entry as plain data in a stable order (mypy compares it between runs)."""
-    return {name: _plain(value) for name, value in spec.fields()}
+def _fields_data(record: Record) -> dict[str, object]:
+    """A record's fields as plain data, the same in every process (the settings' digest is made of it)."""
+    return {name: _plain(value) for name, value in record.fields()}
 
 
 def _plain(value: object) -> object:
@@ -89,7 +89,7 @@ def _plain(value: object) -> object:
     if isinstance(value, frozenset):
         return sorted(value)
     if isinstance(value, Record):
-        return [type(value).__name__, {name: _plain(item) for name, item in value.fields()}]
+        return [type(value).__name__, _fields_data(value)]
     if isinstance(value, tuple):
         return [_plain(item) for item in value]
     return value

@@ -9,7 +9,7 @@ its MRO, so subclasses are covered and the most specific entry wins.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Final, Literal
+from typing import Final, Literal, get_args
 
 from mypy.nodes import ARG_STAR, ARG_STAR2, ArgKind, FuncDef, TypeInfo, Var
 from mypy.types import AnyType, CallableType, Instance, TypeType, get_proper_type
@@ -120,7 +120,7 @@ class Packed(Record):
 # - "result-awaited": the scheduler awaits any coroutine the call returns, from a sync ``def`` too (RQ
 #   runs ``asyncio.run`` on it).
 Coroutines = Literal["awaited", "dropped", "required", "result-awaited"]
-COROUTINE_POLICIES: Final[tuple[Coroutines, ...]] = ("awaited", "dropped", "required", "result-awaited")
+COROUTINE_POLICIES: Final[tuple[Coroutines, ...]] = get_args(Coroutines)
 
 
 # The defaults of most entries: the function first (``func``), then its own ``*args, **kwargs``.

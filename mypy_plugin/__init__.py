@@ -94,6 +94,7 @@ class BgtypedPlugin(Plugin):
         self._method_hooks: Final = {
             member: partial(self._check_method_call, member) for member in self._registry.by_member
         }
+        self._answer_queries_from_tables()
 
     def set_modules(self, modules: dict[str, MypyFile]) -> None:
         super().set_modules(modules)
@@ -105,6 +106,23 @@ class BgtypedPlugin(Plugin):
     def report_config_data(self, ctx: ReportConfigContext) -> str:
         """The release and the digest of the settings: a cached module checked under others is rechecked."""
         return self._settings_version
+
+    def _answer_queries_from_tables(self) -> None:
+        """Make each hook query the lookup of its per-build table, unless a subclass overrides the query.
+
+        mypy asks every plugin several times for every call expression it checks. Called as a method
+        defined here, each query costs a Python frame; as the table's own ``__getitem__`` (an instance
+        attribute, which mypy's call finds first), an answer already found costs none.
+        """
+        queries = (
+            ("get_method_signature_hook", self._method_signature_answers),
+            ("get_method_hook", self._method_answers),
+            ("get_function_signature_hook", self._function_signature_answers),
+            ("get_function_hook", self._function_answers),
+        )
+        for query, answers in queries:
+            if getattr(type(self), query) is getattr(BgtypedPlugin, query):
+                setattr(self, query, answers.__getitem__)
 
     # Method hooks are asked for with the receiver's class (``owner.member``); the hook decides on the
     # receiver type at hand. No hook where the class has no registered base defining the member.

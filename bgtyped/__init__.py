@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-__all__ = ["BackgroundTask", "BackgroundTasks", "__version__"]
+__all__ = ["BackgroundTask", "BackgroundTasks", "__version__", "check_call"]
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"
 
 if TYPE_CHECKING:
+    from ._check import check_call
     from ._tasks import BackgroundTask, BackgroundTasks
 else:
 
@@ -19,4 +20,8 @@ else:
             from . import _tasks
 
             return getattr(_tasks, name)
+        if name == "check_call":
+            from ._check import check_call
+
+            return check_call
         raise AttributeError(f"module 'bgtyped' has no attribute {name!r}")

@@ -28,7 +28,7 @@ from .callables import PARTIAL
 from .config import BgtypedConfig, load_config
 from .registry import BUILTIN_SCHEDULERS, CONSTRUCTOR, Registry, SchedulerSpec
 
-RELEASE: Final = "0.3.0"
+RELEASE: Final = "0.4.0"
 # The release; once the plugin is constructed, with the digest of its settings (see `_snapshot_settings`).
 __version__ = RELEASE
 

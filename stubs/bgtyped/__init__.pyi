@@ -3,11 +3,13 @@ from typing import Any, Final, ParamSpec
 
 import starlette.background
 
-__all__ = ["BackgroundTask", "BackgroundTasks", "__version__"]
+__all__ = ["BackgroundTask", "BackgroundTasks", "__version__", "check_call"]
 
 __version__: Final[str]
 
 _P = ParamSpec("_P")
+
+def check_call(func: Callable[_P, Any], /, *args: _P.args, **kwargs: _P.kwargs) -> None: ...
 
 class BackgroundTask(starlette.background.BackgroundTask):
     func: Callable[..., Any]

@@ -31,14 +31,21 @@ class MessageRefused(MiddlewareError, TypeError):
 class CheckArguments(Middleware):
     """Check each message's arguments against its actor's function before the broker enqueues it.
 
-    ``broker.add_middleware(CheckArguments())``, and ``send``, ``send_with_options`` (whose options are not
-    the actor's arguments), ``pipeline(...).run()`` and ``group(...).run()`` raise ``MessageRefused`` (a
-    ``TypeError``) in the sender when ``actor.fn(*message.args, **message.kwargs)`` would not bind; nothing
-    is enqueued. The first message of a pipeline carries the rest: each later step is checked as the worker
-    will call it, with the previous step's result as its last positional argument unless ``pipe_ignore``
-    (its value is unknown: only its place counts). A message for an actor this broker does not declare is
-    not checked, and neither are the messages a worker enqueues itself after a message has run (a retry, a
-    pipeline's next step, a callback, a delayed message coming due): they were checked when first sent.
+    With ``broker.add_middleware(CheckArguments())`` (after dramatiq's default middleware, where
+    ``add_middleware`` puts it), ``send``, ``send_with_options`` (whose options are not the actor's
+    arguments), ``pipeline(...).run()`` and each message of ``group(...).run()`` raise ``MessageRefused`` (a
+    ``TypeError``) in the sender, and enqueue nothing, when ``actor.fn(*message.args, **message.kwargs)``
+    would not bind. The first message of a pipeline carries the rest: each later step is checked as the
+    worker will call it, with the previous step's result as its last positional argument unless
+    ``pipe_ignore`` (its value is unknown: only its place counts). A message for an actor this broker does
+    not declare is not checked, and neither are the messages a worker enqueues itself after a message has
+    run (a retry, a pipeline's next step, a callback, a delayed message coming due): they were checked when
+    first sent, and a mistake only the real result reveals fails as that message's own failure.
+
+    Example::
+
+        broker.add_middleware(CheckArguments())
+        resize.send("a.png")  # MessageRefused: resize() missing 1 required positional argument: 'width'
     """
 
     def __init__(self) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Self
 
 import dramatiq
 from dramatiq.errors import ActorNotFound
@@ -85,7 +85,7 @@ class group(dramatiq.group):  # dramatiq's own name, so that it replaces it in a
     check is made whether or not the broker has the middleware.
     """
 
-    def run(self, *, delay: int | None = None) -> group:
+    def run(self, *, delay: int | None = None) -> Self:
         for message in _messages(self.children):
             _check_message(self.broker, message)
         super().run(delay=delay)  # type: ignore[no-untyped-call]

@@ -53,8 +53,8 @@ class Queue(rq.Queue):
     ``enqueue``, ``enqueue_call``, ``enqueue_in``, ``enqueue_at``, ``enqueue_many`` and RQ's ``@job``
     decorator given this queue (or ``queue_class=Queue``) bind the task's arguments, after RQ has taken its
     own option keywords out, as the worker will call the task. When they do not bind, the ``TypeError``
-    the worker would raise is raised in the caller and nothing is enqueued. ``enqueue`` and
-    ``enqueue_at`` also raise ``TypeError`` where RQ would drop arguments: given ``args=`` or ``kwargs=``,
+    the worker would raise is raised in the caller and nothing is enqueued. ``enqueue``, ``enqueue_at`` and
+    ``enqueue_in`` also raise ``TypeError`` where RQ would drop arguments: given ``args=`` or ``kwargs=``,
     RQ ignores the task's other positional and keyword arguments. A function named by a string
     (``"app.tasks.resize"``) is not checked: it is imported only on the worker.
 

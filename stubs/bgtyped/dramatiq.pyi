@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, Self
 
 import dramatiq
 from dramatiq.middleware import Middleware, MiddlewareError
@@ -12,4 +12,4 @@ class CheckArguments(Middleware):
     def before_enqueue(self, broker: dramatiq.Broker, message: dramatiq.Message[Any], delay: int) -> None: ...
 
 class group(dramatiq.group):
-    def run(self, *, delay: int | None = None) -> group: ...
+    def run(self, *, delay: int | None = None) -> Self: ...

@@ -5,7 +5,8 @@ the parts whose results can differ there.
     .venv/bin/python -m nox -s tests   # one session; `nox -l` lists them; arguments after `--` go to pytest
 
 - ``tests``: the Python running nox (3.11), the newest mypy: the whole suite, in nox's own environment;
-- ``mypy_lowest``: the same Python, mypy ``MYPY_LOWEST``: plugin YAML cases, typing cases, fuzz tests;
+- ``mypy_lowest``: the same Python, mypy ``MYPY_LOWEST``: plugin YAML cases, typing cases, fuzz tests, the
+  documentation's examples;
 - ``python3.12``, ``python3.13``: the newest mypy: runtime tests and plugin YAML cases.
 
 The other sessions install the project (editable, strict) into their own virtual environments under `.nox/`;
@@ -82,6 +83,7 @@ def mypy_lowest(session: nox.Session) -> None:
         "tests/plugin",
         "tests/typing",
         "tests/fuzz",
+        "tests/test_docs.py",
         *session.posargs,
     )
 

@@ -1,9 +1,10 @@
 """The built distributions, and the wheel installed in a fresh virtual environment, as a user gets it.
 
-``python -m build`` makes an sdist and, from it, a wheel: both pass ``twine check`` and carry the licence, and
-the wheel equals one built straight from the source tree. That wheel is installed, with mypy and basedpyright but without
-FastAPI, into a new venv. A small project there is checked by both: mypy loads the plugin as
-``bgtyped.mypy``, both checkers read the ``bgtyped-stubs`` package, and the expected diagnostics appear.
+``python -m build`` makes an sdist and, from it, a wheel: both pass ``twine check`` and carry the licence, the
+sdist also the documentation, and the wheel equals one built straight from the source tree. That wheel is
+installed, with mypy and basedpyright but without FastAPI, into a new venv. A small project there is checked
+by both: mypy loads the plugin as ``bgtyped.mypy``, both checkers read the ``bgtyped-stubs`` package, and the
+expected diagnostics appear.
 """
 
 from __future__ import annotations
@@ -302,6 +303,23 @@ def test_both_distributions_ship_the_licence(installation: Installation) -> None
         top = installation.sdist.name.removesuffix(".tar.gz")
         member = sdist.extractfile(f"{top}/LICENSE")
         assert member is not None and member.read() == licence
+
+
+def test_the_sdist_ships_the_documentation(installation: Installation) -> None:
+    # The site's sources and the changelog travel with the code; the wheel holds the packages only.
+    expected = {"CHANGELOG.md", "mkdocs.yml"} | {
+        path.relative_to(REPO).as_posix() for path in (REPO / "docs").rglob("*") if path.is_file()
+    }
+    top = installation.sdist.name.removesuffix(".tar.gz")
+    with tarfile.open(installation.sdist) as sdist:
+        shipped = {
+            name.removeprefix(f"{top}/"): sdist.extractfile(name)
+            for name in sdist.getnames()
+            if name.removeprefix(f"{top}/") in expected
+        }
+        contents = {name: member.read() for name, member in shipped.items() if member is not None}
+    assert contents == {name: (REPO / name).read_bytes() for name in expected}
+    assert not any(name.startswith(("docs/", "mkdocs")) for name in wheel_files(installation.wheel))
 
 
 def test_one_version_for_the_package_the_runtime_and_the_plugin(venv_python: Path, tmp_path: Path) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import os as _os
 from typing import TYPE_CHECKING
 
 __all__ = ["BackgroundTask", "BackgroundTasks", "__version__", "check_call", "check_types"]
@@ -34,7 +34,7 @@ else:
 
 
 # Value checking is opt-in; off, nothing of it is imported.
-if os.environ.get("BGTYPED_CHECK_TYPES", "") not in ("", "0"):
+if _os.environ.get("BGTYPED_CHECK_TYPES", "") not in ("", "0"):
     from ._value_types import check_types_from_environment
 
     check_types_from_environment()

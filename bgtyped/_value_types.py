@@ -42,6 +42,7 @@ class _Checks:
 
     __slots__ = (
         "annotations",
+        "checked",
         "code",
         "hints",
         "keywords",
@@ -59,6 +60,7 @@ class _Checks:
     variadic: tuple[str, _Checker] | None  # *args, when checked
     keywords: dict[str, _Checker | None]  # per parameter a keyword argument may fill
     var_keyword: tuple[str, _Checker] | None  # **kwargs, when checked
+    checked: bool  # whether any of them is
 
 
 _entries: dict[int, _Checks] = {}
@@ -130,20 +132,23 @@ def check_arguments_and_values(
     """
     is_async = _check_binding(func, args, kwargs, api)
     if type(func) is _FunctionType:
-        _check_values(func, args, kwargs)
+        annotations = func.__annotations__
+        entry = _entries.get(id(func.__code__))
+        if (
+            entry is None
+            or entry.code is not func.__code__
+            or not (entry.annotations is annotations or _equal(entry.annotations, annotations))
+            or entry.namespace is not func.__globals__
+        ):
+            entry = _new_entry(func)
+        if entry.checked:
+            _check_values(func, entry, args, kwargs)
     return is_async
 
 
-def _check_values(func: types.FunctionType, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-    annotations = func.__annotations__
-    entry = _entries.get(id(func.__code__))
-    if (
-        entry is None
-        or entry.code is not func.__code__
-        or not (entry.annotations is annotations or _equal(entry.annotations, annotations))
-        or entry.namespace is not func.__globals__
-    ):
-        entry = _new_entry(func)
+def _check_values(
+    func: types.FunctionType, entry: _Checks, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> None:
     # Where the loop is, for the message: a parameter's name, an index into *args, a keyword into **kwargs.
     name: str = ""
     index = -1
@@ -175,7 +180,7 @@ def _check_values(func: types.FunctionType, args: tuple[Any, ...], kwargs: dict[
     except Exception:
         # A hint beartype took but could not check (a forward reference inside it, say): not ours to judge.
         if _forget(entry, name):
-            _check_values(func, args, kwargs)  # the other parameters still are
+            _check_values(func, entry, args, kwargs)  # the other parameters still are
         return
     else:
         return
@@ -202,7 +207,14 @@ def _forget(entry: _Checks, name: str) -> bool:
         entry.variadic = None
     if entry.var_keyword is not None and entry.var_keyword[0] == name:
         entry.var_keyword = None
+    entry.checked = _any_checked(entry)
     return True
+
+
+def _any_checked(entry: _Checks) -> bool:
+    return bool(
+        entry.variadic or entry.var_keyword or any(check is not None for _, check in entry.positional)
+    ) or any(check is not None for check in entry.keywords.values())
 
 
 def _value_error(
@@ -281,6 +293,7 @@ def _new_entry(func: types.FunctionType) -> _Checks:
         var_keyword = names[end + bool(code.co_flags & _CO_VARARGS)]
         check = checks.get(var_keyword)
         entry.var_keyword = None if check is None else (var_keyword, check)
+    entry.checked = _any_checked(entry)
     if len(_entries) >= _ENTRIES_LIMIT:
         _entries.clear()
     _entries[id(code)] = entry

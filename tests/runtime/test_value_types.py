@@ -28,6 +28,7 @@ from typing import (
 
 import pydantic
 import pytest
+from beartype.vale import Is
 
 import bgtyped
 from bgtyped import _binding, _check, _tasks
@@ -120,6 +121,25 @@ class Mailer:
     def __call__(self, to: str) -> None: ...
 
 
+class Exporter:
+    @functools.singledispatchmethod
+    def write(self, value: object, mode: str) -> None: ...
+
+    @write.register
+    def _(self, value: int, mode: str) -> None: ...
+
+
+class Token:
+    def __new__(cls, text: str) -> Token:
+        return super().__new__(cls)
+
+
+async def notify_async(user_id: int) -> None: ...
+
+
+def validated(count: Annotated[int, Is[lambda count: count > 0]]) -> None: ...
+
+
 @functools.singledispatch
 def export(value: object, destination: str) -> None: ...
 
@@ -198,6 +218,9 @@ REFUSED = [
     ),
     (export, (1, 2), {}, "_() argument 'destination' must be str, got int: 2"),
     (run, (3,), {}, "run() argument 'func' must be Callable[~P, object], got int: 3"),
+    (Exporter().write, (1, 2), {}, "Exporter._() argument 'mode' must be str, got int: 2"),
+    (Token, (b"t",), {}, "Token.__new__() argument 'text' must be str, got bytes: b't'"),
+    (notify_async, ("1",), {}, "notify_async() argument 'user_id' must be int, got str: '1'"),
 ]
 
 
@@ -259,6 +282,10 @@ ACCEPTED = [
     (Mailer(), ("a@b.c",), {}),
     (functools.partial(notify, 1), ("hi",), {}),
     (export, (1, "out"), {}),
+    (Exporter().write, (1, "w"), {}),
+    (Token, ("t",), {}),
+    (notify_async, (1,), {}),
+    (validated, (1,), {}),
     (export, ("not dispatched to int", "out"), {}),
     (lambda value, *rest, **more: None, (1, "x"), {"k": 2}),
     (print, ("builtins", 1), {"sep": "-"}),
@@ -274,6 +301,15 @@ def test_a_call_whose_values_fit_is_accepted(
     assert len(tasks.tasks) == 1
     bgtyped.BackgroundTask(func, *args, **kwargs)
     bgtyped.check_call(func, *args, **kwargs)
+
+
+def test_beartype_validators_in_annotated_are_applied() -> None:
+    with pytest.raises(TypeError) as raised:
+        bgtyped.check_call(validated, -1)
+    assert str(raised.value).startswith(
+        "validated() argument 'count' must be Annotated[int, beartype.vale.Is["
+    )
+    assert str(raised.value).endswith("got int: -1")
 
 
 def test_binding_errors_come_first_and_read_as_without_types() -> None:

@@ -4,11 +4,11 @@ Off, it costs nothing: the scheduling path is the binding check alone, and neith
 beartype are imported. On, the name ``check_arguments`` is switched, in every module that calls it by that
 name, to ``check_arguments_and_values``: the binding check first (its errors unchanged), then the values.
 
-The switch covers the modules listed in ``SWITCHED_MODULES`` that are imported, and ``bgtyped._binding``
-itself, so that a module importing ``check_arguments`` from it later gets the current one. An integration
-either calls ``bgtyped._check.check_call`` (switched with ``bgtyped._check``), or imports ``check_arguments``
-from ``bgtyped._binding`` by that name and is listed in ``SWITCHED_MODULES``, so that turning the check off
-again reaches it too.
+The switch covers the modules in ``SWITCHED_MODULES`` that are imported. ``bgtyped._binding`` is one of them,
+so that a module importing ``check_arguments`` from it later gets the current one. An integration either
+calls ``bgtyped.check_call`` (switched with ``bgtyped._check``), or imports ``check_arguments`` from
+``bgtyped._binding`` by that name and is listed in ``SWITCHED_MODULES``, so that turning the check off again
+reaches it too.
 
 Because ``bgtyped._binding`` calls ``check_arguments`` by that name for what a call really reaches (a bound
 method's function, a partial's target with the partial's arguments, a class's ``__new__``/``__init__``, a
@@ -116,6 +116,7 @@ def check_types_from_environment() -> None:
 
 
 def _switch(checker: Callable[..., bool]) -> None:
+    """Make ``checker`` what ``check_arguments`` names in every listed module imported so far."""
     for name in SWITCHED_MODULES:
         module = sys.modules.get(name)
         if module is not None and "check_arguments" in vars(module):

@@ -221,6 +221,7 @@ REFUSED = [
     (Exporter().write, (1, 2), {}, "Exporter._() argument 'mode' must be str, got int: 2"),
     (Token, (b"t",), {}, "Token.__new__() argument 'text' must be str, got bytes: b't'"),
     (notify_async, ("1",), {}, "notify_async() argument 'user_id' must be int, got str: '1'"),
+    (Address, (3,), {}, "Address.__init__() argument 'city' must be str, got int: 3"),
 ]
 
 
@@ -286,6 +287,9 @@ ACCEPTED = [
     (Token, ("t",), {}),
     (notify_async, (1,), {}),
     (validated, (1,), {}),
+    (Address, ("Paris",), {}),
+    (Point, (1,), {}),
+    (User, (), {"name": "Ada"}),
     (export, ("not dispatched to int", "out"), {}),
     (lambda value, *rest, **more: None, (1, "x"), {"k": 2}),
     (print, ("builtins", 1), {"sep": "-"}),

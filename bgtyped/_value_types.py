@@ -271,6 +271,7 @@ def hint_name(hint: object) -> str:
 
 
 def _new_entry(func: types.FunctionType) -> _Checks:
+    """The checks of ``func``'s parameters, from its resolved annotations, kept for its code object."""
     code = func.__code__
     entry = _Checks()
     entry.code = code
@@ -287,6 +288,7 @@ def _new_entry(func: types.FunctionType) -> _Checks:
     entry.positional = tuple((name, checks.get(name)) for name in names[:positional_count])
     entry.keywords = {name: checks.get(name) for name in names[code.co_posonlyargcount : end]}
     entry.variadic = entry.var_keyword = None
+    # `def __init__(*args)`: the receiver is the first of *args.
     if code.co_flags & _CO_VARARGS and not (receiving and not positional_count):
         check = checks.get(names[end])
         entry.variadic = None if check is None else (names[end], check)
@@ -343,6 +345,8 @@ def _checker(hint: object) -> _Checker | None:
         pass
     except TypeError:  # an unhashable hint: made each time its function's entry is
         return _make_checker(hint)
+    if len(_checkers) >= _ENTRIES_LIMIT:  # annotations made at run time do not pile up
+        _checkers.clear()
     made = _checkers[hint] = _make_checker(hint)
     return made
 

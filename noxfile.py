@@ -7,7 +7,8 @@ the parts whose results can differ there.
 - ``tests``: the Python running nox (3.11), the newest mypy: the whole suite, in nox's own environment;
 - ``mypy_lowest``: the same Python, mypy ``MYPY_LOWEST``: plugin YAML cases, typing cases, fuzz tests, the
   documentation's examples;
-- ``python3.12``, ``python3.13``: the newest mypy: runtime tests and plugin YAML cases.
+- ``python3.12``, ``python3.13``: the newest mypy: runtime tests and plugin YAML cases; on 3.12 with the
+  oldest supported beartype (``BEARTYPE_LOWEST``), so that value checking runs on both ends of its range.
 
 The other sessions install the project (editable, strict) into their own virtual environments under `.nox/`;
 pip takes the packages from its cache after the first run. A Python that cannot be found on `PATH` or in
@@ -27,6 +28,8 @@ import nox
 # The lower end of the `mypy` extra's range in pyproject.toml (and of MINIMUM_MYPY in mypy_plugin/compat.py).
 MYPY_LOWEST = "1.12.1"
 NEWER_PYTHONS = ("3.12", "3.13")
+# The lower end of the `types` extra's range in pyproject.toml: the Python 3.12 session runs on it.
+BEARTYPE_LOWEST = "0.23.0"
 INSTALL = ("-e", ".[mypy,test]", "--config-settings", "editable_mode=strict")
 # Two workers: CI's machine has two cores.
 PYTEST = ("pytest", "-n", "2", "-p", "no:cacheprovider")
@@ -94,7 +97,8 @@ def _newer_python_session(version: str) -> None:
     def session_function(session: nox.Session) -> None:
         if interpreter is None:
             session.skip(f"Python {version} not found on PATH nor in pyenv's versions: its tests did not run")
-        session.install(*INSTALL)
+        lowest = (f"beartype=={BEARTYPE_LOWEST}",) if version == NEWER_PYTHONS[0] else ()
+        session.install(*INSTALL, *lowest)
         session.run(*PYTEST, "tests/runtime", "tests/plugin", *session.posargs)
 
     session_function.__doc__ = f"Python {version}, newest mypy: the runtime tests and the plugin YAML cases."

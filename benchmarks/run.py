@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_mypy
 import bench_published
 import bench_runtime
+import bench_value_types
 
 
 def main() -> None:
@@ -26,6 +27,8 @@ def main() -> None:
     quick = parser.parse_args().quick
     print("== runtime: bgtyped against Starlette ==")
     bench_runtime.main(["--rounds", "5"] if quick else [])
+    print("\n== runtime with value checking: bgtyped types off and on against Starlette ==")
+    bench_value_types.main(["--rounds", "3"] if quick else [])
     print("\n== type checking: mypy + bgtyped.mypy against mypy alone ==")
     bench_mypy.main(["--modules", "10", "--repeat", "2"] if quick else [])
     if not quick:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import os as _os
 from typing import TYPE_CHECKING
 
-__all__ = ["BackgroundTask", "BackgroundTasks", "__version__", "check_call"]
+__all__ = ["BackgroundTask", "BackgroundTasks", "__version__", "check_call", "check_types"]
 
 __version__ = "0.4.0"
 
 if TYPE_CHECKING:
     from ._check import check_call
     from ._tasks import BackgroundTask, BackgroundTasks
+    from ._value_types import check_types
 else:
 
     def __getattr__(name: str) -> object:
@@ -24,4 +26,15 @@ else:
             from ._check import check_call
 
             return check_call
+        if name == "check_types":
+            from ._value_types import check_types
+
+            return check_types
         raise AttributeError(f"module 'bgtyped' has no attribute {name!r}")
+
+
+# Value checking is opt-in; off, nothing of it is imported.
+if _os.environ.get("BGTYPED_CHECK_TYPES", "") not in ("", "0"):
+    from ._value_types import check_types_from_environment
+
+    check_types_from_environment()

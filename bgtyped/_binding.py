@@ -161,9 +161,11 @@ def _check_function(func: types.FunctionType, args: tuple[Any, ...], kwargs: dic
     try:
         binder(*args, **kwargs)
     except TypeError:
-        _raise_as(func, binder, args, kwargs)
-        raise
-    return entry[8] or _marked_async(func)
+        pass
+    else:
+        return entry[8] or _marked_async(func)
+    # Raised here, after the handler: the call's error is not chained to the one it was made from.
+    raise _refusal(func, entry[-1], args, kwargs)
 
 
 def _binds_like(func: types.FunctionType, entry: _FunctionEntry) -> bool:
@@ -236,19 +238,25 @@ def _binding_shortcut(
     return positional_count - positional_defaults, positional_count, keywords_fit
 
 
-def _raise_as(
+def _refusal(
     func: Callable[..., Any], binder: Binder, args: tuple[Any, ...], kwargs: dict[str, Any]
-) -> None:
-    """Raise the binder's ``TypeError`` again, named as the real call would name it (``func.__qualname__``).
+) -> TypeError:
+    """The binder's ``TypeError``, named as the real call would name it (``func.__qualname__``).
 
     Binders are shared by every function with the same parameter list, so they carry no name of their own.
+    The error comes without a traceback or context of its own: raised by the caller, it reads as raised
+    where the call was scheduled.
     """
     code = binder.__code__
     named = types.FunctionType(code, {}, code.co_name, binder.__defaults__)
     named.__kwdefaults__ = binder.__kwdefaults__
     qualname = getattr(func, "__qualname__", None)
     named.__qualname__ = qualname if isinstance(qualname, str) else type(func).__qualname__
-    named(*args, **kwargs)
+    try:
+        named(*args, **kwargs)
+    except TypeError as error:
+        return error.with_traceback(None)
+    raise AssertionError("a binder accepted the arguments it refused")  # pragma: no cover
 
 
 def render_parameters(

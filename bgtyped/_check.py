@@ -17,7 +17,8 @@ def check_call(func: Callable[P, Any], /, *args: P.args, **kwargs: P.kwargs) -> 
     function's code and defaults, a wrapper's own parameters, the implementation a ``singledispatch``
     function picks), with the same cache as ``BackgroundTasks.add_task``. Where the real parameters cannot
     be known (builtins, C-implemented callables) the call is accepted: a call that works is never refused.
-    ``TypeError`` is also raised when ``func`` is not callable.
+    ``TypeError`` is also raised when ``func`` is not callable, and, with value checking on
+    (``bgtyped.check_types``), when a value does not fit its parameter's annotation.
 
     Example::
 

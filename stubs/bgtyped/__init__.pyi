@@ -3,13 +3,14 @@ from typing import Any, Final, ParamSpec
 
 import starlette.background
 
-__all__ = ["BackgroundTask", "BackgroundTasks", "__version__", "check_call"]
+__all__ = ["BackgroundTask", "BackgroundTasks", "__version__", "check_call", "check_types"]
 
 __version__: Final[str]
 
 _P = ParamSpec("_P")
 
 def check_call(func: Callable[_P, Any], /, *args: _P.args, **kwargs: _P.kwargs) -> None: ...
+def check_types(enabled: bool) -> bool: ...
 
 class BackgroundTask(starlette.background.BackgroundTask):
     func: Callable[..., Any]

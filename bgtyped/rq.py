@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import rq
 
 from . import _check
+from ._queue_options import RQ_OPTIONS
 
 if TYPE_CHECKING:
     from datetime import datetime, timedelta
@@ -21,30 +22,6 @@ if TYPE_CHECKING:
     from rq.queue import EnqueueData
 
 __all__ = ["Queue"]
-
-# The keywords `Queue.parse_args` (RQ 3.0) takes out of `enqueue`'s for RQ itself; the rest go to the task.
-_RQ_OPTIONS = frozenset(
-    {
-        "job_timeout",
-        "description",
-        "result_ttl",
-        "ttl",
-        "failure_ttl",
-        "depends_on",
-        "job_id",
-        "at_front",
-        "meta",
-        "retry",
-        "repeat",
-        "on_success",
-        "on_failure",
-        "on_stopped",
-        "rate_limit",
-        "webhooks",
-        "pipeline",
-        "unique",
-    }
-)
 
 
 class Queue(rq.Queue):
@@ -111,7 +88,7 @@ def _refuse_dropped_arguments(method: str, args: tuple[Any, ...], kwargs: dict[s
     """Raise ``TypeError`` when RQ would ignore task arguments given beside ``args=``/``kwargs=``."""
     if "args" not in kwargs and "kwargs" not in kwargs:
         return
-    dropped = [name for name in kwargs if name not in _RQ_OPTIONS and name not in ("args", "kwargs")]
+    dropped = [name for name in kwargs if name not in RQ_OPTIONS and name not in ("args", "kwargs")]
     if args:
         raise TypeError(
             f"{method}() takes the task's arguments either positionally or in args=/kwargs=, not both: "

@@ -15,6 +15,8 @@ from mypy.nodes import ARG_STAR, ARG_STAR2, ArgKind, FuncDef, TypeInfo, Var
 from mypy.types import AnyType, CallableType, Instance, TypeType, get_proper_type
 from mypy.types_utils import remove_optional
 
+from bgtyped._queue_options import RQ_OPTIONS
+
 CONSTRUCTOR: Final = "__init__"
 
 
@@ -266,30 +268,7 @@ _CELERY_TASK: Final = "celery.app.task.Task"
 _POOL: Final = "multiprocessing.pool.Pool"
 _POOL_ARGUMENTS: Final = Packed(Param("args", 1), Param("kwds", 2))
 _RQ_QUEUE: Final = "rq.queue.Queue"
-# The keywords ``Queue.parse_args`` (RQ 3.0) takes out of ``enqueue``'s ``**kwargs`` as RQ's own.
-_RQ_OPTIONS: Final = frozenset(
-    {
-        "job_timeout",
-        "description",
-        "result_ttl",
-        "ttl",
-        "failure_ttl",
-        "depends_on",
-        "job_id",
-        "at_front",
-        "meta",
-        "retry",
-        "repeat",
-        "on_success",
-        "on_failure",
-        "on_stopped",
-        "rate_limit",
-        "webhooks",
-        "pipeline",
-        "unique",
-    }
-)
-_RQ_ENQUEUE_ARGUMENTS: Final = Variadic(options=_RQ_OPTIONS, packed_keywords=("args", "kwargs"))
+_RQ_ENQUEUE_ARGUMENTS: Final = Variadic(options=RQ_OPTIONS, packed_keywords=("args", "kwargs"))
 
 # Everywhere else a function and its arguments are handed over to be called later: threads, processes,
 # executors, event loop callbacks, task groups and task queues. Entries of libraries that are not

@@ -55,8 +55,9 @@ _NO_KWDEFAULTS: dict[str, Any] = {}
 #   kwdefaults          the __kwdefaults__ first seen, like defaults
 #   kwdefault_names     the names it has, or None when the code has no keyword-only parameters
 #   fewest, most        a positional count in this range, with keywords that keywords_fit[count] accepts,
-#   keywords_fit        surely binds (fewest > most when there is no such shortcut: **kwargs, a required
-#                       keyword-only parameter)
+#   keywords_fit        surely binds (most is -1 when there is no such shortcut: **kwargs, a required
+#                       keyword-only parameter); keywords_fit[count] is None below fewest, so that one
+#                       index answers both bounds
 #   is_async            whether the code is a coroutine function's
 #   binder              the exact check, for every call the shortcut does not vouch for
 # The defaults held are a module function's own, or the first closure's of its `def`.
@@ -69,7 +70,7 @@ _FunctionEntry = tuple[
     frozenset[str] | None,
     int,
     int,
-    tuple[Callable[[Iterable[str]], bool], ...],
+    tuple[Callable[[Iterable[str]], bool] | None, ...],
     bool,
     Binder,
 ]
@@ -84,7 +85,7 @@ def _unseen(*args: object, **kwargs: object) -> None:
     raise AssertionError("never called: no function has -1 defaults")
 
 
-_UNSEEN: _FunctionEntry = (None, None, -1, None, None, 1, 0, (), False, _unseen)
+_UNSEEN: _FunctionEntry = (None, None, -1, None, None, 1, -1, (), False, _unseen)
 
 
 def check_arguments(
@@ -96,35 +97,56 @@ def check_arguments(
     "Async" follows Starlette's ``is_async_callable``: an ``async def`` function, also behind
     ``functools.partial`` or a bound method, or an instance whose ``__call__`` is one.
     """
-    if type(func) is _FunctionType:
-        # The hot path: a module function, a closure or a lambda whose call the cached shortcut vouches for.
-        (
-            _,
-            first_defaults,
-            positional_defaults,
-            kwdefaults,
-            kwdefault_names,
-            fewest,
-            most,
-            keywords_fit,
-            is_async,
-            _,
-        ) = _lasting_functions.get(func) or _function_binders.get(id(func.__code__), _UNSEEN)
-        defaults = func.__defaults__
-        count = len(args)
-        if not (
-            (defaults is first_defaults or (0 if defaults is None else len(defaults)) == positional_defaults)
-            and (
-                kwdefault_names is None
-                or func.__kwdefaults__ is kwdefaults
-                or (func.__kwdefaults__ or _NO_KWDEFAULTS).keys() == kwdefault_names
-            )
-            and fewest <= count <= most
-            and (not kwargs or keywords_fit[count](kwargs))
-        ):
-            return _check_function(func, args, kwargs)
-        return is_async or (_COROUTINE_MARK is not None and _marked_async(func))
+    # The hot path: a plain function (a module function, a closure, a lambda) or a method bound to one, whose
+    # call the cached shortcut vouches for. A bound method's instance is counted, not packed into new args.
+    function: types.FunctionType
     kind = type(func)
+    if kind is _FunctionType:
+        function = func  # type: ignore[assignment]
+        count = len(args)
+    elif kind is _MethodType and type(func.__func__) is _FunctionType:  # type: ignore[attr-defined]
+        function = func.__func__  # type: ignore[attr-defined]
+        count = len(args) + 1
+    else:
+        return _check_other(func, kind, args, kwargs, api)
+    (
+        _,
+        first_defaults,
+        positional_defaults,
+        kwdefaults,
+        kwdefault_names,
+        _,
+        most,
+        keywords_fit,
+        is_async,
+        _,
+    ) = _lasting_functions.get(function) or _function_binders.get(id(function.__code__), _UNSEEN)
+    if (
+        count <= most
+        and (fit := keywords_fit[count]) is not None
+        and (not kwargs or fit(kwargs))
+        and (
+            (defaults := function.__defaults__) is first_defaults
+            or (0 if defaults is None else len(defaults)) == positional_defaults
+        )
+        and (
+            kwdefault_names is None
+            or function.__kwdefaults__ is kwdefaults
+            or (function.__kwdefaults__ or _NO_KWDEFAULTS).keys() == kwdefault_names
+        )
+    ):
+        return is_async or (
+            _COROUTINE_MARK is not None and getattr(function, "_is_coroutine_marker", None) is _COROUTINE_MARK
+        )
+    if function is not func:
+        args = (func.__self__, *args)  # type: ignore[attr-defined]
+    return _check_function(function, args, kwargs)
+
+
+def _check_other(
+    func: Callable[..., Any], kind: type, args: tuple[Any, ...], kwargs: dict[str, Any], api: str
+) -> bool:
+    """``check_arguments`` for anything but a plain function or a method bound to one."""
     if kind is _MethodType:
         return check_arguments(func.__func__, (func.__self__, *args), kwargs)  # type: ignore[attr-defined]
     if isinstance(func, _partial) and kind.__call__ is _partial_call:
@@ -216,26 +238,30 @@ def _binding_shortcut(
     positional_defaults: int,
     kwdefault_names: frozenset[str],
     parameter_list: str | None,
-) -> tuple[int, int, tuple[Callable[[Iterable[str]], bool], ...]]:
+) -> tuple[int, int, tuple[Callable[[Iterable[str]], bool] | None, ...]]:
     """``fewest, most, keywords_fit``: calls that surely bind, checked without calling the binder.
 
     ``count`` positional arguments with ``fewest <= count <= most`` fill every required positional
-    parameter; then keywords naming parameters left unfilled, none positional-only, bind too. Functions with
-    ``**kwargs`` or a required keyword-only parameter get no shortcut (``fewest > most``).
+    parameter; then keywords naming parameters left unfilled, none positional-only, bind too
+    (``keywords_fit[count]``, None for a count below ``fewest``). Functions with ``**kwargs`` or a required
+    keyword-only parameter get no shortcut (``most`` is -1).
     """
     names = code.co_varnames
     positional_count, keyword_only_count = code.co_argcount, code.co_kwonlyargcount
     keyword_only = names[positional_count : positional_count + keyword_only_count]
     if parameter_list is None:
-        return 1, 0, ()  # the parameters are unknown: the binder accepts every call
+        return 1, -1, ()  # the parameters are unknown: the binder accepts every call
     if code.co_flags & _CO_VARKEYWORDS or not kwdefault_names.issuperset(keyword_only):
-        return 1, 0, ()
+        return 1, -1, ()
     first_keyword = code.co_posonlyargcount
+    fewest = positional_count - positional_defaults
     keywords_fit = tuple(
-        frozenset((*names[max(count, first_keyword) : positional_count], *keyword_only)).issuperset
+        None
+        if count < fewest
+        else frozenset((*names[max(count, first_keyword) : positional_count], *keyword_only)).issuperset
         for count in range(positional_count + 1)
     )
-    return positional_count - positional_defaults, positional_count, keywords_fit
+    return fewest, positional_count, keywords_fit
 
 
 def _refusal(

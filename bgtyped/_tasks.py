@@ -3,6 +3,7 @@ from __future__ import annotations
 import functools
 import inspect
 import logging
+import operator
 from collections.abc import Callable, Iterable, Sequence
 from typing import Annotated, Any, ParamSpec, SupportsIndex
 
@@ -70,11 +71,9 @@ class BackgroundTasks(background.BackgroundTasks):
         return JSONResponse({"ok": True}, background=tasks)
     """
 
+    # Starlette's __init__ is kept: `tasks` is a plain list until the tasks have run (see _close).
     tasks: list[background.BackgroundTask]
     _ran = 0  # how many of `tasks` have been started
-
-    def __init__(self, tasks: Sequence[background.BackgroundTask] | None = None) -> None:
-        self.tasks = _TaskList(tasks or ())
 
     # Positional-only `func` narrows Starlette's signature, which also accepts `func=` by keyword.
     def add_task(  # type: ignore[override]
@@ -122,19 +121,23 @@ class BackgroundTasks(background.BackgroundTasks):
         """Run the tasks not started yet, in order, including any added meanwhile; report what failed."""
         failed: list[background.BackgroundTask] = []
         tasks = self.tasks
-        position = self._ran  # past the task being run
+        # A list iterator goes on to tasks appended meanwhile: a task may schedule a follow-up.
+        pending = iter(tasks)
+        pending.__setstate__(self._ran)  # type: ignore[attr-defined]
+        task: background.BackgroundTask  # set before anything can raise: only a task's run raises
         try:
-            # Up to the end as it is then: a task may schedule a follow-up.
-            while position < len(tasks):
-                task = tasks[position]
-                position += 1
+            while True:
+                # The loop is Starlette's own; a failure leaves it and comes back to the same iterator.
                 try:
-                    await task()
+                    for task in pending:
+                        await task()
+                    break
                 except Exception as failure:
                     logger.error("background task %s failed", _describe(task), exc_info=failure)
                     failed.append(task)
         except BaseException as stop:
-            report_unfinished(f"stopped by {type(stop).__name__}", tasks[position - 1], tasks[position:])
+            started = len(tasks) - operator.length_hint(pending)
+            report_unfinished(f"stopped by {type(stop).__name__}", task, tasks[started:])
             raise
         finally:
             self._ran = len(tasks)
@@ -148,10 +151,8 @@ class BackgroundTasks(background.BackgroundTasks):
 
     def _close(self) -> None:
         """From now on, adding a task raises: it would never run."""
-        if type(self.tasks) is _TaskList:
-            # In place, no copy of a long list: both classes are plain lists with no slots of their own.
-            self.tasks.__class__ = _RanTasks  # type: ignore[assignment]
-        else:  # a list put there by hand
+        # A copy once per response: a plain list until then keeps construction as cheap as Starlette's.
+        if type(self.tasks) is not _RanTasks:
             self.tasks = _RanTasks(self.tasks)
 
     def __repr__(self) -> str:
@@ -159,12 +160,6 @@ class BackgroundTasks(background.BackgroundTasks):
 
 
 _new_task = object.__new__
-
-
-class _TaskList(list[background.BackgroundTask]):
-    """The tasks of a ``BackgroundTasks`` that has not run yet: a plain list."""
-
-    __slots__ = ()
 
 
 class _RanTasks(list[background.BackgroundTask]):

@@ -66,6 +66,7 @@ class _Checks:
 _entries: dict[int, _Checks] = {}
 _ENTRIES_LIMIT = 4096
 _FunctionType = types.FunctionType
+_MethodType = types.MethodType
 _NOT_NAMED: Any = object()
 # Python passes these first parameters itself: a bound method's instance, a class's own, the instance that
 # __init__ receives (a stand-in while only binding is checked).
@@ -129,9 +130,14 @@ def check_arguments_and_values(
     """``check_arguments``, then each value against its parameter's annotation; return whether it is async.
 
     Raises the binding check's ``TypeError`` first; then ``TypeError`` for the first value that does not fit.
-    Only plain functions are checked here: every other callable reaches one through ``check_arguments``.
+    Values are checked here for a plain function and for a method bound to one (the binding check vouches for
+    such a method on its function's cache, without calling ``check_arguments`` again); every other callable
+    reaches a plain function through ``check_arguments``.
     """
     is_async = _check_binding(func, args, kwargs, api)
+    if type(func) is _MethodType and type(func.__func__) is _FunctionType:
+        args = (func.__self__, *args)
+        func = func.__func__
     if type(func) is _FunctionType:
         annotations = func.__annotations__
         entry = _entries.get(id(func.__code__))

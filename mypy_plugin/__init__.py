@@ -197,9 +197,10 @@ class BgtypedPlugin(Plugin):
         if entry is None:
             return ctx.default_return_type
         spec, returns_fixed_type = entry
-        if checks.check_scheduling_call(ctx, spec) or returns_fixed_type:
+        checked = checks.check_scheduling_call(ctx, spec)
+        if checked.target_reported or returns_fixed_type:
             return ctx.default_return_type
-        return signatures.scheduler_return_type(ctx, spec)
+        return signatures.scheduler_return_type(ctx, spec, checked.found)
 
     def _receiver_entry(self, member: str, receiver: Type) -> _ReceiverEntry | None:
         """The scheduler called, if the method is called on an instance of a registered class.
@@ -228,9 +229,10 @@ class BgtypedPlugin(Plugin):
 
 
 def _check_function_call(spec: SchedulerSpec, ctx: FunctionContext) -> Type:
-    if checks.check_scheduling_call(ctx, spec):
+    checked = checks.check_scheduling_call(ctx, spec)
+    if checked.target_reported:
         return ctx.default_return_type
-    return signatures.scheduler_return_type(ctx, spec)
+    return signatures.scheduler_return_type(ctx, spec, checked.found)
 
 
 def settings_version(config: BgtypedConfig) -> str:

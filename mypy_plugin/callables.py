@@ -94,7 +94,17 @@ class NotCallable(Record):
         self.none: Final = none
 
 
-Target = Callee | Unchecked | NotCallable
+class PartlyCallable(Record):
+    """A union some of whose members are callable (``callable``) and some not (``others``, their union)."""
+
+    __slots__ = ("callable", "others")
+
+    def __init__(self, callable: Callee | Unchecked, others: ProperType) -> None:
+        self.callable: Final = callable
+        self.others: Final = others
+
+
+Target = Callee | Unchecked | NotCallable | PartlyCallable
 
 
 def resolve(typ: Type, chk: TypeChecker, context: Context) -> Target:
@@ -177,12 +187,18 @@ def _resolve_union(union: UnionType, chk: TypeChecker, context: Context) -> Targ
     are checked, as mypy checks a direct call of the union item by item.
     """
     targets = [resolve(item, chk, context) for item in union.items]
-    if any(isinstance(target, NotCallable) for target in targets):
-        return NotCallable(union, awaitable=False, none=False)
+    others = [
+        get_proper_type(item)
+        for item, target in zip(union.items, targets, strict=True)
+        if not isinstance(target, Callee | Unchecked)
+    ]
     known = [target.signature for target in targets if isinstance(target, Callee)]
-    if not known:
-        return Unchecked()
-    return Callee(UnionType.make_union(known))
+    if len(others) == len(targets):
+        return NotCallable(union, awaitable=False, none=False)
+    callable_part: Callee | Unchecked = Callee(UnionType.make_union(known)) if known else Unchecked()
+    if others:
+        return PartlyCallable(callable_part, UnionType.make_union(others))
+    return callable_part
 
 
 def _bound_positionally(partial: CallableType, wrapped: CallableType | None) -> frozenset[str]:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from typing import Final
 
+from mypy.argmap import map_actuals_to_formals
 from mypy.checker import TypeChecker
-from mypy.erasetype import erase_typevars
-from mypy.errorcodes import ARG_TYPE, CALL_ARG
+from mypy.erasetype import erase_typevars, remove_instance_last_known_values
+from mypy.errorcodes import ARG_TYPE, CALL_ARG, CALL_OVERLOAD, MISC
 from mypy.errors import ErrorInfo
 from mypy.messages import format_type
 from mypy.nodes import (
@@ -53,6 +55,7 @@ from .callables import (
     PARTIAL,
     Callee,
     NotCallable,
+    PartlyCallable,
     Unchecked,
     bound_task_definition,
     display_name,
@@ -62,42 +65,79 @@ from .callables import (
     runs_only_when_awaited,
     with_name,
 )
-from .registry import Packed, Param, Receiver, SchedulerSpec, Variadic
-from .signatures import TASK_KEYWORDS
-from .task_calls import TaskCall, single_actual, switched_to_packed, task_call, variadic_groups
+from .registry import Packed, Param, Receiver, Record, SchedulerSpec, Variadic
+from .task_calls import (
+    TASK_KEYWORDS,
+    TaskCall,
+    argument_types,
+    single_actual,
+    switched_to_packed,
+    task_call,
+    variadic_groups,
+)
 
 
-def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerSpec) -> bool:
-    """Report every rule a scheduling call breaks, each mistake once.
+class Checked(Record):
+    """What checking a scheduling call found.
 
-    Returns whether the target itself was reported (not callable, or its awaitable never awaited):
-    the call's result then keeps the opaque type, and mypy does not report the same mistake again
-    through it (an unused coroutine).
+    ``target_reported``: the target itself was reported (not callable, or its awaitable never awaited);
+    the call's result then keeps the opaque type, and mypy does not report the same mistake again through
+    it (an unused coroutine). ``found``: argument types inferred again by the plugin (a lambda target, in
+    the context of the task's arguments), by ``id`` of their expression.
     """
+
+    __slots__ = ("found", "target_reported")
+
+    def __init__(self, target_reported: bool = False, found: dict[int, Type] | None = None) -> None:
+        self.target_reported: Final = target_reported
+        self.found: Final[dict[int, Type]] = {} if found is None else found
+
+
+NOTHING_FOUND: Final = Checked()
+# The codes mypy's call checking gives a wrong argument: a missing, surplus or unexpected one, one of the
+# wrong type, or none that an overload takes ("Too many positional arguments" is ``misc`` before mypy 2.2).
+ARGUMENT_CODES: Final = (ARG_TYPE, CALL_ARG, CALL_OVERLOAD, MISC)
+
+
+def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerSpec) -> Checked:
+    """Report every rule a scheduling call breaks, each mistake once."""
     api = ctx.api
     if not isinstance(api, TypeChecker):
-        return False
+        return NOTHING_FOUND
     if _report_string_args(api, ctx, spec) or _report_positional_only_target(api, ctx, spec):
-        return False
+        return NOTHING_FOUND
     task = task_call(ctx, spec)
     if task is None:
-        return False
+        return NOTHING_FOUND
+    found: dict[int, Type] = {}
+    if isinstance(task.target, LambdaExpr):
+        lambda_type = _lambda_in_context(api, ctx, task)
+        found[id(task.target)] = lambda_type
+        task = TaskCall(task.target, lambda_type, task.args, task.kinds, task.names)
     _check_reserved_keywords(api, task, spec, ctx.context)
     target_type = task.target_type
     if isinstance(spec.target, Param) and spec.target.accepts_none:
         proper = get_proper_type(target_type)
         if isinstance(proper, NoneType) and not isinstance(task.target, CallExpr):
-            return False
+            return Checked(False, found)
         if isinstance(proper, UnionType):
             target_type = remove_optional(proper)
     if isinstance(spec.target, Param) and spec.target.accepts_name and _may_be_name(api, target_type):
-        return False
+        return Checked(False, found)
     target = resolve(target_type, api, task.target)
+    if isinstance(target, PartlyCallable):
+        # mypy reports such a union as an argument of the wrong type: its code stays, and the callable
+        # members are checked.
+        message = errorcodes.partly_callable(
+            spec.name, format_type(target_type, api.options), format_type(target.others, api.options)
+        )
+        api.fail(message, task.target, code=ARG_TYPE)
+        target = target.callable
     if isinstance(target, Unchecked):
-        return False
+        return Checked(False, found)
     if isinstance(target, NotCallable):
         _report_not_callable(api, task, target, spec, ctx.context)
-        return True
+        return Checked(True, found)
     # A receiver is the task itself (``send_email.delay(...)``): its name is the one the call spells.
     forced_name = _expression_name(task.target) if isinstance(spec.target, Receiver) else None
     if isinstance(spec.target, Receiver):
@@ -109,8 +149,13 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
     task = _without_partial_bound_keywords(api, task, target, spec, name)
     task = _without_options(api, ctx, task, target, spec, name)
     dropped = _report_dropped_by_packed(api, ctx, spec, name)
-    _report_keywords_not_passed(api, ctx, spec, task, name)
+    not_passed = _report_keywords_not_passed(api, ctx, spec, task, target, name)
     signature = target.signature
+    if not_passed:
+        # Reported as keywords the task never receives: the rest of the call is checked without them,
+        # and what they were meant for is not reported missing as well.
+        task = _kept(task, [i for i, arg in enumerate(task.args) if id(arg) not in not_passed])
+        signature = _optional(signature, set(not_passed.values()))
     if spec.completed_later:
         task, signature = _completed_later(task, signature)
     elif dropped:
@@ -120,10 +165,53 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
     if errors:
         # Checked again, only now, with the task named after itself and its scheduler for the messages.
         callee = with_name(signature, spec.name, fallback=_expression_name(task.target), forced=forced_name)
-        _report_task_errors(api, task, callee, ctx.context)
+        _report_task_errors(api, task, callee, ctx.context, signatures.declared_call_codes(ctx, spec, found))
     elif not reported:
         _check_result_callbacks(api, ctx, spec, result, name)
-    return reported
+    return Checked(reported, found)
+
+
+def _lambda_in_context(api: TypeChecker, ctx: FunctionContext | MethodContext, task: TaskCall) -> Type:
+    """A lambda target's type, inferred again with the task's arguments as its parameters' types.
+
+    mypy infers a lambda's parameters from the callable type it is expected to be; against the scheduler's
+    own ``Callable[P, T]`` that is the types of the scheduled arguments. The plugin's signature expects
+    ``object`` there, so the lambda is inferred again in the context of a callable taking the arguments
+    it will be called with: errors in its body are found, and its result has its type.
+    """
+    expr = task.target
+    assert isinstance(expr, LambdaExpr)
+    found = argument_types(ctx)
+    actual_types = [_actual_type(api, arg, found) for arg in task.args]
+    formals = map_actuals_to_formals(
+        task.kinds, task.names, expr.arg_kinds, expr.arg_names, lambda i: actual_types[i]
+    )
+    unknown = AnyType(TypeOfAny.special_form)
+    param_types: list[Type] = []
+    for kind, actuals in zip(expr.arg_kinds, formals, strict=True):
+        given = len(actuals) == 1 and not kind.is_star() and task.kinds[actuals[0]] in (ARG_POS, ARG_NAMED)
+        param_types.append(actual_types[actuals[0]] if given else unknown)
+    context = CallableType(
+        param_types,
+        list(expr.arg_kinds),
+        list(expr.arg_names),
+        unknown,
+        api.named_type("builtins.function"),
+    )
+    return api.expr_checker.accept(expr, type_context=context)
+
+
+def _actual_type(api: TypeChecker, expr: Expression, found: dict[int, Type]) -> Type:
+    """The type mypy found for a task's argument, as a parameter's type (``int``, not ``Literal[1]?``)."""
+    if isinstance(expr, TempNode):
+        typ = expr.type
+    elif id(expr) in found:
+        typ = found[id(expr)]
+    elif api.has_type(expr):
+        typ = api.lookup_type(expr)
+    else:
+        return AnyType(TypeOfAny.special_form)
+    return remove_instance_last_known_values(typ)
 
 
 def _report_string_args(api: TypeChecker, ctx: FunctionContext | MethodContext, spec: SchedulerSpec) -> bool:
@@ -437,16 +525,53 @@ def _report_dropped_by_packed(
 
 
 def _report_keywords_not_passed(
-    api: TypeChecker, ctx: FunctionContext | MethodContext, spec: SchedulerSpec, task: TaskCall, name: str
-) -> None:
-    """Report task keywords given to a scheduler that passes the task only positional arguments."""
+    api: TypeChecker,
+    ctx: FunctionContext | MethodContext,
+    spec: SchedulerSpec,
+    task: TaskCall,
+    target: Callee,
+    name: str,
+) -> dict[int, str]:
+    """Report task keywords, which the task takes, given to a scheduler that passes only positional arguments.
+
+    The fix binds them with ``functools.partial``; a keyword the task does not take stays in the task's
+    call, where mypy reports it as unexpected (a partial would fail the same way). Returns the keywords
+    reported, by ``id`` of their value.
+    """
+    reported: dict[int, str] = {}
     if TASK_KEYWORDS not in ctx.callee_arg_names:
-        return
+        return reported
     index = ctx.callee_arg_names.index(TASK_KEYWORDS)
     for arg, kind, keyword in zip(ctx.args[index], ctx.arg_kinds[index], ctx.arg_names[index], strict=True):
-        if kind == ARG_NAMED and keyword is not None:
-            fix = errorcodes.keyword_fix(render(task.target), keyword, render(arg))
+        if kind == ARG_NAMED and keyword is not None and _accepts_keyword(target.signature, keyword):
+            target_text = render(task.target) or _source_text(api, task.target)
+            fix = errorcodes.keyword_fix(target_text, keyword, render(arg) or _source_text(api, arg))
             api.fail(errorcodes.keyword_not_passed(spec.name, name, keyword, fix), arg, code=CALL_ARG)
+            reported[id(arg)] = keyword
+    return reported
+
+
+def _source_text(api: TypeChecker, expr: Expression) -> str | None:
+    """The expression as written, if it is written on one line of a file mypy can read again."""
+    read_source = api.msg.errors.read_source
+    if read_source is None or expr.end_line != expr.line or expr.end_column is None or expr.column < 0:
+        return None
+    lines = read_source(api.path)
+    if lines is None or not 0 < expr.line <= len(lines):
+        return None
+    text = lines[expr.line - 1][expr.column : expr.end_column]
+    return text or None
+
+
+def _accepts_keyword(signature: ProperType, keyword: str) -> bool:
+    """Whether a target takes ``keyword`` by name, as a parameter of its own or through its ``**kwargs``."""
+    if isinstance(signature, CallableType):
+        return ARG_STAR2 in signature.arg_kinds or _takes_keyword(signature, keyword)
+    if isinstance(signature, Overloaded):
+        return any(_accepts_keyword(item, keyword) for item in signature.items)
+    if isinstance(signature, UnionType):
+        return all(_accepts_keyword(get_proper_type(item), keyword) for item in signature.items)
+    return False
 
 
 def _completed_later(task: TaskCall, callee: ProperType) -> tuple[TaskCall, ProperType]:
@@ -477,9 +602,26 @@ def _all_optional(signature: ProperType) -> ProperType:
     return signature
 
 
-def _optional_parameters(signature: CallableType) -> CallableType:
+def _optional_parameters(signature: CallableType, names: set[str] | None = None) -> CallableType:
+    """The signature with its parameters named in ``names`` (all of them if None) optional."""
     optional = {ARG_POS: ARG_OPT, ARG_NAMED: ARG_NAMED_OPT}
-    return signature.copy_modified(arg_kinds=[optional.get(kind, kind) for kind in signature.arg_kinds])
+    return signature.copy_modified(
+        arg_kinds=[
+            optional.get(kind, kind) if names is None or name in names else kind
+            for kind, name in zip(signature.arg_kinds, signature.arg_names, strict=True)
+        ]
+    )
+
+
+def _optional(signature: ProperType, names: set[str]) -> ProperType:
+    """The same signature(s) with the parameters named in ``names`` optional."""
+    if isinstance(signature, CallableType):
+        return _optional_parameters(signature, names)
+    if isinstance(signature, Overloaded):
+        return Overloaded([_optional_parameters(item, names) for item in signature.items])
+    if isinstance(signature, UnionType):
+        return UnionType.make_union([_optional(get_proper_type(item), names) for item in signature.items])
+    return signature
 
 
 def _nothing_before(task: TaskCall, signature: ProperType) -> bool:
@@ -547,12 +689,23 @@ def _kept(task: TaskCall, kept: list[int]) -> TaskCall:
     )
 
 
-def _report_task_errors(api: TypeChecker, task: TaskCall, callee: Type, context: Context) -> None:
-    """Report what mypy's own call checking finds wrong with the task's arguments, against ``callee``."""
+def _report_task_errors(
+    api: TypeChecker, task: TaskCall, callee: Type, context: Context, mypy_codes: set[str] | None
+) -> None:
+    """Report what mypy's own call checking finds wrong with the task's arguments, against ``callee``.
+
+    ``mypy_codes``: the codes mypy alone reports on the scheduling call, if known. An argument mistake
+    keeps one of them: through ``Callable[[*Ts], T]`` mypy reports a missing or surplus argument as an
+    argument of the wrong type (``arg-type``), and an ignore comment written for it keeps applying.
+    """
     errors = _call_task(api, task, callee, context)[1]
     for name in _overload_names(callee):
         for error in errors:
             error.message = errorcodes.requote_overload_name(error.message, name)
+    if mypy_codes is not None and ARG_TYPE.code in mypy_codes:
+        for error in errors:
+            if error.code in ARGUMENT_CODES and error.code.code not in mypy_codes:
+                error.code = ARG_TYPE
     api.msg.add_errors(errors)
 
 
@@ -632,4 +785,19 @@ def render(expr: Expression) -> str | None:
     if isinstance(expr, UnaryExpr) and expr.op == "-":
         operand = render(expr.expr)
         return None if operand is None else f"-{operand}"
+    if isinstance(expr, CallExpr) and not (
+        isinstance(expr.callee, MemberExpr) and isinstance(expr.callee.expr, StrExpr)
+    ):
+        # ``Path("x").exists``: a bound method is spelled with the call that made its receiver. (mypy
+        # reads an f-string as a call of ``str.format``: it is not spelled so.)
+        callee = render(expr.callee)
+        rendered = [render(arg) for arg in expr.args]
+        if callee is None or None in rendered:
+            return None
+        parts = [
+            _spelled(text, kind, name)
+            for text, kind, name in zip(rendered, expr.arg_kinds, expr.arg_names, strict=True)
+            if text is not None
+        ]
+        return f"{callee}({', '.join(parts)})"
     return None

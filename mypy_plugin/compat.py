@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable
 from typing import Final, TypeVar
 
+from mypy.nodes import TypeInfo
 from mypy.plugin import FunctionContext
 from mypy.plugins import functools as mypy_functools
 from mypy.type_visitor import TypeQuery
-from mypy.types import Type
+from mypy.types import Instance, ProperType, Type
 
 MINIMUM_MYPY: Final = (1, 12, 1)
 # The releases the tests run on, at both ends; the ``mypy`` extra in pyproject.toml declares the same range.
@@ -63,6 +65,18 @@ def partial_new_callback(ctx: FunctionContext) -> Type:
 def handle_partial_with_callee(ctx: FunctionContext, callee: Type) -> Type:
     """mypy's ``functools.partial(...)`` hook for a given callee signature (mypy >= 1.12)."""
     return mypy_functools.handle_partial_with_callee(ctx, callee=callee)
+
+
+def type_object_type(info: TypeInfo, named_type: Callable[[str], Instance]) -> ProperType:
+    """The type of the class ``info`` called: its constructor's signature, as mypy finds it.
+
+    Newer releases define it in ``mypy.typeops``; older ones (1.12 among them) in ``mypy.checkmember``.
+    """
+    try:
+        from mypy.typeops import type_object_type as find
+    except ImportError:
+        from mypy.checkmember import type_object_type as find  # type: ignore[attr-defined,no-redef]
+    return find(info, named_type)
 
 
 BoolQuery = TypeVar("BoolQuery", bound=TypeQuery[bool])

@@ -76,6 +76,10 @@ def not_callable(scheduler: str, type_text: str) -> str:
     return f'"{scheduler}" needs a callable to schedule, got {type_text}'
 
 
+def partly_callable(scheduler: str, type_text: str, others: str) -> str:
+    return f'"{scheduler}" needs a callable to schedule, got {type_text}, which may be {others}: not callable'
+
+
 def never_awaited(scheduler: str, task: str, type_text: str) -> str:
     return (
         f'{quoted(task)} scheduled by "{scheduler}" is not an async function but returns {type_text}: '
@@ -170,7 +174,10 @@ def keyword_not_passed(scheduler: str, task: str, keyword: str, fix: str) -> str
 
 
 def keyword_fix(target: str | None, keyword: str, value: str | None) -> str:
-    return f"functools.partial({target or 'func'}, {keyword}={value or '...'})"
+    """``functools.partial(read, timeout=3)``; for a target too complex to spell, the words for it."""
+    if target is None:
+        return f"functools.partial(<the scheduled function>, {keyword}={value or '...'})"
+    return f"functools.partial({target}, {keyword}={value or '...'})"
 
 
 def awaited_in_thread(scheduler: str, task: str, type_text: str) -> str:

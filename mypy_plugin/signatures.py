@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from typing import Final
 
 from mypy.checker import TypeChecker
 from mypy.erasetype import erase_typevars
+from mypy.errors import ErrorInfo
 from mypy.lookup import lookup_fully_qualified
 from mypy.nodes import (
     ARG_NAMED,
@@ -20,12 +22,13 @@ from mypy.nodes import (
     Expression,
     FuncBase,
     FuncDef,
+    RefExpr,
     TempNode,
     TypeInfo,
     Var,
 )
 from mypy.plugin import FunctionContext, MethodContext
-from mypy.subtypes import find_member, is_subtype
+from mypy.subtypes import find_member
 from mypy.typeops import get_all_type_vars
 from mypy.types import (
     AnyType,
@@ -38,11 +41,9 @@ from mypy.types import (
     get_proper_type,
 )
 
+from .compat import type_object_type
 from .registry import Receiver, Record, SchedulerSpec, Variadic
-from .task_calls import argument_types
-
-# The parameter added to a scheduler that passes only positional arguments, to collect task keywords.
-TASK_KEYWORDS: Final = "__bgtyped_task_keywords"
+from .task_calls import TASK_KEYWORDS, argument_types
 
 
 class CallShape(Record):
@@ -174,13 +175,17 @@ def scheduler_signature(signature: CallableType, spec: SchedulerSpec, shape: Cal
     )
 
 
-def scheduler_return_type(ctx: FunctionContext | MethodContext, spec: SchedulerSpec) -> Type:
-    """The type of the scheduling call, inferred from the scheduler's declared signature.
+def scheduler_return_type(
+    ctx: FunctionContext | MethodContext, spec: SchedulerSpec, found_again: Mapping[int, Type]
+) -> Type:
+    """The type of the scheduling call, inferred from the scheduler's declared signature, as mypy infers it.
 
     ``await asyncio.to_thread(f, 1)`` has the type ``f`` returns: mypy infers it from the declared
-    signature, on the argument types it has already found, with its messages muted (the arguments were
-    checked against the task). If the task's arguments are wrong, the type is still the one inferred,
-    as mypy infers it without the plugin.
+    signature, on the argument types it has already found (or the plugin found again: ``found_again``),
+    with its messages muted (the arguments were checked against the task). As mypy does, the type context
+    of the call comes first (``x: int = await asyncio.to_thread(f)`` solves the result as ``int``); where
+    that context makes the call wrong, mypy's own error is reported, with its code: what mypy alone
+    reports for the same mistake stays on the same line, and so do the ignore comments written for it.
     """
     api = ctx.api
     call = ctx.context
@@ -192,34 +197,90 @@ def scheduler_return_type(ctx: FunctionContext | MethodContext, spec: SchedulerS
     ):
         # The return type does not depend on the call: mypy found it on the opaque signature.
         return ctx.default_return_type
-    found = argument_types(ctx)
-    if any(id(arg) not in found for arg in call.args):
+    typed_args = _typed_arguments(ctx, call, found_again)
+    if typed_args is None:
         return ctx.default_return_type
-    typed_args: list[Expression] = [TempNode(found[id(arg)], context=arg) for arg in call.args]
-    # First in the type context of the call, as mypy would; then without it, so that a context the
-    # result does not fit (``x: int = await asyncio.to_thread(f)``) is reported as an assignment.
+    type_context = api.expr_checker.type_context[-1]
+    returned, errors = _declared_call(api, declared, typed_args, call, type_context)
+    if errors and type_context is not None:
+        # The errors the context alone causes: those the call has without it were reported by the plugin
+        # against the task, or waived by it.
+        without_context = _declared_call(api, declared, typed_args, call, None)[1]
+        api.msg.add_errors(_only_new(errors, without_context))
+    return returned
+
+
+def declared_call_codes(
+    ctx: FunctionContext | MethodContext, spec: SchedulerSpec, found_again: Mapping[int, Type]
+) -> set[str] | None:
+    """The codes of the errors mypy alone reports on the scheduling call, checked on its declared signature.
+
+    A constructor's is the one of the class called (a subclass of the registered one, maybe), checked as a
+    plain function: as the class itself, its call would be the plugin's to check again. None where the
+    declared signature is not known.
+    """
+    api = ctx.api
+    call = ctx.context
+    if not isinstance(api, TypeChecker) or not isinstance(call, CallExpr):
+        return None
+    declared = declared_signature(ctx, spec, api)
+    if declared is None and isinstance(call.callee, RefExpr) and isinstance(call.callee.node, TypeInfo):
+        constructor = type_object_type(call.callee.node, api.named_type)
+        function = api.named_type("builtins.function")
+        if isinstance(constructor, CallableType):
+            declared = constructor.copy_modified(fallback=function)
+        elif isinstance(constructor, Overloaded):
+            declared = Overloaded([item.copy_modified(fallback=function) for item in constructor.items])
+    typed_args = _typed_arguments(ctx, call, found_again)
+    if not isinstance(declared, CallableType | Overloaded) or typed_args is None:
+        return None
+    errors = _declared_call(api, declared, typed_args, call, api.expr_checker.type_context[-1])[1]
+    return {error.code.code for error in errors if error.severity == "error" and error.code is not None}
+
+
+def _typed_arguments(
+    ctx: FunctionContext | MethodContext, call: CallExpr, found_again: Mapping[int, Type]
+) -> list[Expression] | None:
+    """The call's arguments as mypy found them: each a `TempNode` of its type, but a lambda inferred again.
+
+    A lambda the plugin inferred again is inferred once more on the declared signature, as mypy alone
+    infers it: its body is checked against the result the context asks for.
+    """
+    found = argument_types(ctx)
+    found.update(found_again)
+    if any(id(arg) not in found for arg in call.args):
+        return None
+    return [arg if id(arg) in found_again else TempNode(found[id(arg)], context=arg) for arg in call.args]
+
+
+def _declared_call(
+    api: TypeChecker, declared: Type, args: list[Expression], call: CallExpr, type_context: Type | None
+) -> tuple[Type, list[ErrorInfo]]:
+    """The type of ``call`` on the ``declared`` signature in ``type_context``, and its errors, unreported."""
     checker = api.expr_checker
-    type_context = checker.type_context[-1]
-    inferred: list[Type] = []
-    for context in (type_context, None):
-        checker.type_context.append(context)
-        try:
-            with api.msg.filter_errors() as watcher:
-                returned, _ = checker.check_call(
-                    declared, typed_args, call.arg_kinds, call, arg_names=call.arg_names
-                )
-        finally:
-            checker.type_context.pop()
-        if not watcher.has_new_errors():
-            return returned
-        inferred.append(returned)
-    # The task's arguments are wrong (reported against the task): the type is still the one mypy infers
-    # without the plugin, in the call's context, so that what is done with the result is checked as it
-    # would be; unless the result does not fit that context, which is then reported as above.
-    with_context, without_context = inferred
-    if type_context is None or is_subtype(without_context, type_context):
-        return with_context
-    return without_context
+    checker.type_context.append(type_context)
+    try:
+        with api.msg.filter_errors(save_filtered_errors=True) as watcher:
+            returned, _ = checker.check_call(declared, args, call.arg_kinds, call, arg_names=call.arg_names)
+    finally:
+        checker.type_context.pop()
+    return returned, watcher.filtered_errors()
+
+
+def _only_new(errors: list[ErrorInfo], known: list[ErrorInfo]) -> list[ErrorInfo]:
+    """The errors of ``errors`` not at the place and code of one of ``known``, each with its notes."""
+    places = Counter((e.line, e.column, e.code) for e in known if e.severity == "error")
+    new: list[ErrorInfo] = []
+    keep = False
+    for error in errors:
+        if error.severity == "error":
+            place = (error.line, error.column, error.code)
+            keep = places[place] == 0
+            if not keep:
+                places[place] -= 1
+        if keep:
+            new.append(error)
+    return new
 
 
 def returns_fixed_type(info: TypeInfo, member: str) -> bool:

@@ -37,6 +37,9 @@ from mypy.types import (
 
 from .registry import Packed, Receiver, Record, SchedulerSpec, Variadic
 
+# The parameter added to a scheduler that passes only positional arguments, to collect task keywords.
+TASK_KEYWORDS: Final = "__bgtyped_task_keywords"
+
 
 class TaskCall(Record):
     """The scheduled call as the task will receive it, in the order it was written."""
@@ -119,6 +122,17 @@ def _variadic_arguments(
         args += ctx.args[index]
         kinds += ctx.arg_kinds[index]
         arg_names += ctx.arg_names[index]
+    if arguments.kwargs is None and TASK_KEYWORDS in names:
+        # Keywords the scheduler does not pass on stay in the task's call: each is reported once, as a
+        # keyword the task takes but never receives, or as one it does not take at all.
+        index = names.index(TASK_KEYWORDS)
+        for arg, kind, arg_name in zip(
+            ctx.args[index], ctx.arg_kinds[index], ctx.arg_names[index], strict=True
+        ):
+            if kind == ARG_NAMED:
+                args.append(arg)
+                kinds.append(kind)
+                arg_names.append(arg_name)
     if ARG_STAR not in kinds and ARG_STAR2 not in kinds:
         return args, kinds, arg_names
     # mypy lists a ``*value`` or ``**value`` once per parameter it fills; the call's own list has each

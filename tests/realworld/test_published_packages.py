@@ -11,7 +11,10 @@ of the test environment where a set does not ship its own.
 
 An error that the plugin reports on another line of the same scheduling call is "moved", not lost and added:
 the plugin puts a wrong task argument on that argument's line where mypy puts the whole call's error on its
-first line. Moves are counted and printed; added and lost errors and crashes fail.
+first line. Moves are counted and printed; added and lost errors and crashes fail. So does a line where both
+runs report an error and the plugin's has a code plain mypy does not report there, unless it is one of the
+plugin's own codes (its rule for the same mistake): an ignore comment written for plain mypy would stop
+applying once the plugin is added.
 
 Most of that code is correct, so agreeing on it says little about errors. The second half of each test
 therefore plants a mistake in every scheduling call (an unknown keyword, or one positional argument too many
@@ -71,6 +74,17 @@ SCHEDULER_IN_MYPY_WORDS = re.compile(
 PLUGIN_WORDS = re.compile(r'" scheduled by "|\bscheduled by \w')
 ERROR_LINE = re.compile(
     r"^(?P<path>[^:\n]+):(?P<line>\d+): error: (?P<message>.*?)(?:  \[(?P<code>[\w-]+)\])?$"
+)
+# The plugin's own codes (bgtyped.mypy.errorcodes); its argument errors keep mypy's arg-type and call-arg.
+PLUGIN_CODES = frozenset(
+    {
+        "task-call-result",
+        "task-not-callable",
+        "task-never-awaited",
+        "task-not-async",
+        "task-reserved-keyword",
+        "task-fastapi-injection",
+    }
 )
 SUMMARY_LINE = re.compile(r"(?:\(checked|no issues found in) (?P<checked>\d+) source files?\)?$")
 MYPY_TIMEOUT = 900
@@ -224,10 +238,11 @@ def compare(
     """Lines where the two runs do not report the same mistakes.
 
     A line counts as the same mistake when both runs report it, whatever the wording. On a scheduling call the
-    plugin may also replace mypy's error code with its own (one of its rules explaining what mypy reported as a
-    puzzling argument error), and move the error to another line of the call; anywhere else the codes must
-    match one for one. With the probes ``planted``, an error only the plugin reports on a probed call is the
-    planted mistake, caught by the plugin alone.
+    plugin may move the error to another line of the call, and on a line where both report errors, it may
+    report a code plain mypy does not only if that code is its own (one of its rules explaining what mypy
+    reported as a puzzling argument error); anywhere else the codes must match one for one. With the probes
+    ``planted``, an error only the plugin reports on a probed call is the planted mistake, caught by the
+    plugin alone.
     """
     lost = {key for key in without if not with_plugin.get(key)}
     added = {key for key in with_plugin if not without.get(key)}
@@ -245,9 +260,11 @@ def compare(
             result.caught.append(f"{where(key)}: {messages}")
         else:
             result.added.append(("added", where(key), messages))
-    for key in sorted(without.keys() & with_plugin.keys() - scheduling):
+    for key in sorted(without.keys() & with_plugin.keys()):
         before, after = Counter(e.code for e in without[key]), Counter(e.code for e in with_plugin[key])
-        if before != after:
+        # On a scheduling line the plugin may report fewer errors, or its own code; never another of mypy's.
+        changed = bool(after.keys() - before.keys() - PLUGIN_CODES) if key in scheduling else before != after
+        if changed:
             detail = f"{without[key]} -> {with_plugin[key]}"
             result.codes_changed.append(("codes changed", where(key), detail))
     return result
@@ -343,6 +360,35 @@ def test_an_error_on_another_line_of_the_same_call_is_moved_and_others_are_added
     assert comparison.lost == [("lost", "m.py:9", "['lost one']")]
     assert comparison.added == [("added", "m.py:8", "['added one']")]
     assert comparison.caught == []
+
+
+def test_an_error_under_another_code_on_a_scheduling_line_is_a_changed_code_unless_the_plugins_own() -> None:
+    without = {("m.py", 3): [Error('Argument 1 to "to_thread" has incompatible type', "arg-type")]}
+    for plugin_error, changed in (
+        (Error("Incompatible types in assignment", "assignment"), True),
+        (Error('Missing positional argument "x" in call to "f" scheduled by "to_thread"', "call-arg"), True),
+        (Error('Missing positional argument "x" in call to "f" scheduled by "to_thread"', "arg-type"), False),
+        (Error('"to_thread" needs a callable to schedule, got "int"', "task-not-callable"), False),
+    ):
+        comparison = compare(without, {("m.py", 3): [plugin_error]}, [CALL], planted=False)
+        assert [entry[:2] for entry in comparison.codes_changed] == (
+            [("codes changed", "m.py:3")] if changed else []
+        )
+        assert (comparison.added, comparison.lost) == ([], [])
+
+
+PLUGIN_CODES_SCRIPT = """
+from mypy.errorcodes import ErrorCode
+from bgtyped.mypy import errorcodes
+print(sorted(value.code for value in vars(errorcodes).values() if isinstance(value, ErrorCode)))
+"""
+
+
+def test_the_plugins_own_codes_are_the_installed_plugins(tmp_path: Path) -> None:
+    found = subprocess.run(
+        [sys.executable, "-c", PLUGIN_CODES_SCRIPT], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    assert found.stdout.strip() == str(sorted(PLUGIN_CODES))
 
 
 def test_an_error_only_the_plugin_reports_on_a_probed_call_is_the_probe_caught() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import hashlib
 import inspect
 import itertools
 import os
@@ -54,8 +55,8 @@ class MypyRun:
         return self.returncode not in (0, 1) or "INTERNAL ERROR" in self.output or "Traceback" in self.output
 
 
-def run_mypy(source: str, workdir: Path, cache_dir: Path) -> MypyRun:
-    """Type-check ``source`` with the plugin, from a directory outside the repository.
+def run_mypy(source: str, workdir: Path, cache_dir: Path, config: str = MYPY_CONFIG) -> MypyRun:
+    """Type-check ``source`` with the plugin (or as ``config`` says), from a directory outside the repository.
 
     Every run checks a module of a new name: mypy trusts a cached module whose path (as given), size and
     mtime (in whole seconds) are unchanged, so rewriting one file in place could replay an earlier
@@ -64,9 +65,10 @@ def run_mypy(source: str, workdir: Path, cache_dir: Path) -> MypyRun:
     workdir.mkdir(parents=True, exist_ok=True)
     module = f"{MODULE_NAME}_{os.getpid()}_{next(_module_numbers)}"
     (workdir / f"{module}.py").write_text(source)
-    (workdir / "mypy.ini").write_text(MYPY_CONFIG)
+    config_file = f"mypy-{hashlib.sha256(config.encode()).hexdigest()[:8]}.ini"
+    (workdir / config_file).write_text(config)
     command = [
-        sys.executable, "-m", "mypy", "--config-file", "mypy.ini", "--cache-dir", str(cache_dir),
+        sys.executable, "-m", "mypy", "--config-file", config_file, "--cache-dir", str(cache_dir),
         "--no-error-summary", "--hide-error-context", "--no-pretty", f"{module}.py",
     ]  # fmt: skip
     result = subprocess.run(command, cwd=workdir, capture_output=True, text=True, timeout=600)

@@ -10,9 +10,12 @@ the parts whose results can differ there.
 - ``python3.12``, ``python3.13``: the newest mypy: runtime tests and plugin YAML cases; on 3.12 with the
   oldest supported beartype (``BEARTYPE_LOWEST``), so that value checking runs on both ends of its range.
 
-The other sessions install the project (editable, strict) into their own virtual environments under `.nox/`;
-pip takes the packages from its cache after the first run. A Python that cannot be found on `PATH` or in
-pyenv's versions is skipped with a message naming it; nothing is downloaded for it.
+The other sessions install the project (editable, strict) and only the extras their tests import into their
+own virtual environments under `.nox/`, made by uv (the `test` extra installs it): uv links the packages from
+its cache instead of copying them, so the environments add little disk after the first run. A Python that
+cannot be found on `PATH` or in pyenv's versions is skipped with a message naming it; in CI (the `CI`
+environment variable set to a true value) that session fails instead, so that a green run has run every
+Python. Nothing is downloaded for it.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import nox
 
@@ -30,12 +34,16 @@ MYPY_LOWEST = "1.12.1"
 NEWER_PYTHONS = ("3.12", "3.13")
 # The lower end of the `types` extra's range in pyproject.toml: the Python 3.12 session runs on it.
 BEARTYPE_LOWEST = "0.23.0"
-INSTALL = ("-e", ".[mypy,test]", "--config-settings", "editable_mode=strict")
+# Strict editable installs: the static checkers cannot follow setuptools' default import hook.
+EDITABLE = ("--config-settings", "editable_mode=strict", "-e")
 # Two workers: CI's machine has two cores.
 PYTEST = ("pytest", "-n", "2", "-p", "no:cacheprovider")
 
 nox.options.sessions = ["tests", "mypy_lowest", *(f"python{version}" for version in NEWER_PYTHONS)]
 nox.options.download_python = "never"
+nox.options.default_venv_backend = "uv"
+# uv, which nox runs to make and fill the environments, fetches no Python either.
+os.environ.setdefault("UV_PYTHON_DOWNLOADS", "never")
 nox.options.error_on_external_run = True
 
 
@@ -80,7 +88,7 @@ def tests(session: nox.Session) -> None:
 @nox.session(python=sys.executable)
 def mypy_lowest(session: nox.Session) -> None:
     """The oldest supported mypy: everything whose result depends on mypy."""
-    session.install(*INSTALL, f"mypy=={MYPY_LOWEST}")
+    session.install(*EDITABLE, ".[mypy,test-cases,test-checkers,docs]", f"mypy=={MYPY_LOWEST}")
     session.run(
         *PYTEST,
         "tests/plugin",
@@ -91,14 +99,30 @@ def mypy_lowest(session: nox.Session) -> None:
     )
 
 
+def in_ci() -> bool:
+    """Whether ``CI`` is set to a true value: anything but unset, empty, 0, false, no or off (any case)."""
+    return os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no", "off"}
+
+
+def missing_python(session: nox.Session, version: str) -> NoReturn:
+    """Skip a session whose Python is not found; in CI, fail it, naming the Python and how to provide it."""
+    message = f"Python {version} not found on PATH nor in pyenv's versions: its tests did not run"
+    if in_ci():
+        session.error(
+            f"{message}; CI runs every Python of the matrix: install it (`pyenv install {version}`) or put "
+            f"python{version} on PATH"
+        )
+    session.skip(message)
+
+
 def _newer_python_session(version: str) -> None:
     interpreter = find_python(version)
 
     def session_function(session: nox.Session) -> None:
         if interpreter is None:
-            session.skip(f"Python {version} not found on PATH nor in pyenv's versions: its tests did not run")
+            missing_python(session, version)
         lowest = (f"beartype=={BEARTYPE_LOWEST}",) if version == NEWER_PYTHONS[0] else ()
-        session.install(*INSTALL, *lowest)
+        session.install(*EDITABLE, ".[mypy,test-cases]", *lowest)
         session.run(*PYTEST, "tests/runtime", "tests/plugin", *session.posargs)
 
     session_function.__doc__ = f"Python {version}, newest mypy: the runtime tests and the plugin YAML cases."

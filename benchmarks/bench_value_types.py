@@ -27,7 +27,7 @@ import bgtyped
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_runtime import TASKS_PER_REQUEST
+from bench_runtime import TASKS_PER_REQUEST, closures
 
 CALLS = 20_000
 
@@ -46,16 +46,6 @@ def schedule_def(tasks: Any) -> float:
             add(send_email, "a@b.c", "Welcome", 3)
         elapsed += time.perf_counter() - start
     return elapsed
-
-
-def closures(count: int) -> list[Callable[..., None]]:
-    def handler(user: str) -> Callable[..., None]:
-        def audit(action: str = "login") -> None:
-            print(user, action)
-
-        return audit
-
-    return [handler(str(n)) for n in range(count)]
 
 
 def schedule_closure(tasks: Any) -> float:

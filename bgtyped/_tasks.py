@@ -12,7 +12,8 @@ import anyio.to_thread
 from starlette import background
 from typing_extensions import Doc
 
-from ._binding import COROUTINE_MARK, UNVOUCHED, check_arguments, short_repr, vouched_calls
+from . import _binding
+from ._binding import COROUTINE_MARK, UNVOUCHED, check_arguments, short_repr
 
 P = ParamSpec("P")
 
@@ -181,6 +182,9 @@ class BackgroundTasks(background.BackgroundTasks):
 
 
 _FunctionType = types.FunctionType
+# Assigned, not imported: Python 3.11 compiles a method call on an imported name as an attribute load, which
+# makes a bound-method object per call. Value checking swaps this name (see _value_types).
+vouched_calls = _binding.vouched_calls
 
 
 class _ScheduledTask(BackgroundTask):

@@ -45,7 +45,7 @@ _CO_COROUTINE = inspect.CO_COROUTINE
 _CO_VARARGS = inspect.CO_VARARGS
 _CO_VARKEYWORDS = inspect.CO_VARKEYWORDS
 # Python 3.12+: inspect.markcoroutinefunction() marks a sync function as async for Starlette's detection.
-_COROUTINE_MARK = getattr(inspect, "_is_coroutine_mark", None)
+COROUTINE_MARK = getattr(inspect, "_is_coroutine_mark", None)
 _NO_KWDEFAULTS: dict[str, Any] = {}
 
 # What binding a plain function depends on, per code object, by id(code). Each entry is a tuple:
@@ -79,6 +79,15 @@ _function_binders: dict[int, _FunctionEntry] = {}
 # lookup): such a function lives as long as its module or class, so holding it costs nothing.
 _lasting_functions: dict[types.FunctionType, _FunctionEntry] = {}
 _FUNCTION_BINDERS_LIMIT = 4096
+# The same shortcut, shaped for add_task, which reads it inline (a vouched call makes no second Python call),
+# by the same keys (a lasting function, else id(code)): ``keywords_fit, defaults, kwdefaults, is_async``. A
+# plain function's call surely binds when ``keywords_fit[len(args)]`` (an IndexError: too many) accepts its
+# keywords and the function's defaults are the objects held (None: not compared, no vouched call relies on
+# them); any other call goes to ``check_arguments``. Functions without a shortcut have no item. Value checking
+# swaps the readers' name for an empty mapping, so that every call reaches ``check_arguments``.
+Vouch = tuple[tuple[Callable[[Iterable[str]], bool] | None, ...], Any, Any, bool]
+vouched_calls: dict[object, Vouch] = {}
+UNVOUCHED: Vouch = ((None,) * 256, None, None, False)
 
 
 def _unseen(*args: object, **kwargs: object) -> None:
@@ -136,7 +145,7 @@ def check_arguments(
         )
     ):
         return is_async or (
-            _COROUTINE_MARK is not None and getattr(function, "_is_coroutine_marker", None) is _COROUTINE_MARK
+            COROUTINE_MARK is not None and getattr(function, "_is_coroutine_marker", None) is COROUTINE_MARK
         )
     if function is not func:
         args = (func.__self__, *args)  # type: ignore[attr-defined]
@@ -211,6 +220,7 @@ def _new_function_entry(func: types.FunctionType) -> _FunctionEntry:
     ):
         _function_binders.clear()
         _lasting_functions.clear()
+        vouched_calls.clear()
     entry = _function_binders[id(code)] = (
         code,
         defaults,
@@ -223,14 +233,28 @@ def _new_function_entry(func: types.FunctionType) -> _FunctionEntry:
     )
     # The code's own qualified name, which functools.wraps does not rewrite: a nested `def` or a lambda makes
     # a new function object per call, and is not held.
-    if "<locals>" not in code.co_qualname and code.co_name != "<lambda>":
+    lasting = "<locals>" not in code.co_qualname and code.co_name != "<lambda>"
+    if lasting:
         _lasting_functions[func] = entry
+    if entry[6] >= 0:
+        keywords_fit = entry[7]
+        if code.co_flags & _CO_VARARGS:  # more positional arguments go to *args, the keywords fit as at most
+            keywords_fit += keywords_fit[-1:] * 8
+        # Defaults a vouched call cannot rely on are not compared (None): with no positional defaults, every
+        # vouched call fills each positional parameter; without keyword-only parameters, __kwdefaults__ binds
+        # nothing.
+        vouched_calls[func if lasting else id(code)] = (
+            keywords_fit,
+            defaults,
+            kwdefaults if code.co_kwonlyargcount else None,
+            entry[8],
+        )
     return entry
 
 
 def _marked_async(func: types.FunctionType) -> bool:
     """Python 3.12+: whether ``inspect.markcoroutinefunction`` marked this sync function as async."""
-    return _COROUTINE_MARK is not None and getattr(func, "_is_coroutine_marker", None) is _COROUTINE_MARK
+    return COROUTINE_MARK is not None and getattr(func, "_is_coroutine_marker", None) is COROUTINE_MARK
 
 
 def _binding_shortcut(

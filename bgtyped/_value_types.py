@@ -8,7 +8,8 @@ The switch covers the modules in ``SWITCHED_MODULES`` that are imported. ``bgtyp
 so that a module importing ``check_arguments`` from it later gets the current one. An integration either
 calls ``bgtyped.check_call`` (switched with ``bgtyped._check``), or imports ``check_arguments`` from
 ``bgtyped._binding`` by that name and is listed in ``SWITCHED_MODULES``, so that turning the check off again
-reaches it too.
+reaches it too. A module that reads the binding check's shortcut inline, by the name ``vouched_calls``, as
+``add_task`` does, gets an empty one while the check is on: every call then goes through ``check_arguments``.
 
 Because ``bgtyped._binding`` calls ``check_arguments`` by that name for what a call really reaches (a bound
 method's function, a partial's target with the partial's arguments, a class's ``__new__``/``__init__``, a
@@ -26,6 +27,7 @@ import typing
 from collections.abc import Callable
 from typing import Any
 
+from . import _binding
 from ._binding import check_arguments as _check_binding
 from ._binding import short_repr
 
@@ -74,6 +76,7 @@ _RECEIVER_NAMES = frozenset({"self", "cls", "mcs", "mcls", "metacls"})
 _RECEIVING_FUNCTIONS = frozenset({"__init__", "__new__", "__call__", "__init_subclass__"})
 
 _enabled = False
+_NO_SHORTCUT: typing.Mapping[object, Any] = types.MappingProxyType({})
 
 
 def check_types(enabled: bool) -> bool:
@@ -117,11 +120,18 @@ def check_types_from_environment() -> None:
 
 
 def _switch(checker: Callable[..., bool]) -> None:
-    """Make ``checker`` what ``check_arguments`` names in every listed module imported so far."""
+    """Make ``checker`` what ``check_arguments`` names in every listed module imported so far.
+
+    Checking values, the modules that read the binding check's shortcut (``vouched_calls``) inline get an
+    empty one instead; ``bgtyped._binding``, which fills it, keeps its own.
+    """
+    shortcut = _binding.vouched_calls if checker is _check_binding else _NO_SHORTCUT
     for name in SWITCHED_MODULES:
         module = sys.modules.get(name)
         if module is not None and "check_arguments" in vars(module):
             module.check_arguments = checker  # type: ignore[attr-defined]
+        if module is not None and module is not _binding and "vouched_calls" in vars(module):
+            module.vouched_calls = shortcut  # type: ignore[attr-defined]
 
 
 def check_arguments_and_values(

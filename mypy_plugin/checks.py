@@ -189,7 +189,14 @@ def _lambda_in_context(api: TypeChecker, ctx: FunctionContext | MethodContext, t
     unknown = AnyType(TypeOfAny.special_form)
     param_types: list[Type] = []
     for kind, actuals in zip(expr.arg_kinds, formals, strict=True):
-        given = len(actuals) == 1 and not kind.is_star() and task.kinds[actuals[0]] in (ARG_POS, ARG_NAMED)
+        # A parameter with a default keeps it: its type is the default's as much as the argument's (mypy
+        # before 2.0 would check the default against the argument's type).
+        given = (
+            len(actuals) == 1
+            and kind.is_required()
+            and not kind.is_star()
+            and task.kinds[actuals[0]] in (ARG_POS, ARG_NAMED)
+        )
         param_types.append(actual_types[actuals[0]] if given else unknown)
     context = CallableType(
         param_types,

@@ -194,7 +194,8 @@ class _ScheduledTask(BackgroundTask):
     ``object.__new__(BackgroundTask)``.
     """
 
-    __init__ = object.__init__
+    # mypy before 2.0 compares this with BackgroundTask.__init__'s signature; later releases do not.
+    __init__ = object.__init__  # type: ignore[assignment, unused-ignore]
 
     def __repr__(self) -> str:
         return f"BackgroundTask({describe_call(self, repr)})"

@@ -48,6 +48,20 @@ _CO_VARKEYWORDS = inspect.CO_VARKEYWORDS
 COROUTINE_MARK = getattr(inspect, "_is_coroutine_mark", None)
 _NO_KWDEFAULTS: dict[str, Any] = {}
 
+
+class _UnknownValue:
+    """The type of ``UNKNOWN_VALUE``."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<a value known only when the task runs>"
+
+
+# Stands in for an argument whose place is known when a call is scheduled but not its value (a pipeline
+# step's previous result): binding counts it, and value checking, when on, leaves it alone.
+UNKNOWN_VALUE: Any = _UnknownValue()
+
 # What binding a plain function depends on, per code object, by id(code). Each entry is a tuple:
 #   code                the code object itself: held, so that its id is not reused while the entry exists
 #   defaults            the __defaults__ first seen (a module function's own: an identity check suffices)

@@ -28,8 +28,8 @@ from collections.abc import Callable
 from typing import Any
 
 from . import _binding
+from ._binding import UNKNOWN_VALUE, short_repr
 from ._binding import check_arguments as _check_binding
-from ._binding import short_repr
 
 SWITCHED_MODULES = ("bgtyped._binding", "bgtyped._tasks", "bgtyped._check", "bgtyped.rq", "bgtyped.dramatiq")
 
@@ -172,18 +172,22 @@ def _check_values(
     keyword: str | None = None
     value: object = None
     try:
+        # A value known only when the task runs (UNKNOWN_VALUE) is bound, never checked.
         for (name, check), value in zip(entry.positional, args, strict=False):  # noqa: B007 (read on error)
-            if check is not None:
+            if check is not None and value is not UNKNOWN_VALUE:
                 check(value)
         variadic = entry.variadic
         if variadic is not None:
             name, check = variadic
             for index, value in enumerate(args[len(entry.positional) :]):  # noqa: B007 (read on error)
-                check(value)
+                if value is not UNKNOWN_VALUE:
+                    check(value)
             index = -1
         keywords = entry.keywords
         var_keyword = entry.var_keyword
         for keyword, value in kwargs.items():
+            if value is UNKNOWN_VALUE:
+                continue
             check = keywords.get(keyword, _NOT_NAMED)
             if check is _NOT_NAMED:
                 if var_keyword is not None:

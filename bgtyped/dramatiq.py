@@ -119,22 +119,14 @@ def _check_pipe(broker: dramatiq.Broker, previous: dramatiq.Actor[Any, Any], tar
             if not piped:
                 _check.check_call(actor.fn, *args, **kwargs)
             elif not _dispatches_on_type(actor.fn):
-                # The result's value is unknown, so only binding is checked, with a stand-in in its place.
-                _binding.check_arguments(actor.fn, (*args, _PREVIOUS_RESULT), kwargs, "pipeline")
+                # The result's value is unknown: only its place counts (value checking leaves it alone).
+                _check.check_call(actor.fn, *args, _binding.UNKNOWN_VALUE, **kwargs)
         except TypeError as error:
             where = f"step {step} of the pipeline"
             if piped:
                 where += ", given the previous step's result as its last positional argument"
             raise MessageRefused(f"{error} ({where})") from None
         previous, target, step = actor, options.get("pipe_target"), step + 1
-
-
-class _PreviousResult:
-    def __repr__(self) -> str:
-        return "<the previous step's result>"
-
-
-_PREVIOUS_RESULT = _PreviousResult()
 
 
 def _dispatches_on_type(fn: Any) -> bool:

@@ -12,6 +12,7 @@ import redis
 from bgtyped_queue_tasks import add
 from dramatiq.brokers.stub import StubBroker
 
+import bgtyped
 import bgtyped._check
 from bgtyped.dramatiq import CheckArguments, MessageRefused
 from bgtyped.rq import Queue
@@ -41,3 +42,34 @@ def test_a_check_switched_in_bgtyped_check_reaches_both(monkeypatch: pytest.Monk
     with pytest.raises(MessageRefused, match=r"^add: switched check refused \(1, 2\)$"):
         actor.send(1, 2)
     assert broker.queues["default"].qsize() == 0
+
+
+def test_with_value_checking_a_pipeline_step_is_not_judged_by_the_result_it_has_not_got() -> None:
+    # The previous step's result is known only on the worker: its place is bound, its value never checked.
+    broker = StubBroker()
+    broker.add_middleware(CheckArguments())
+
+    def total(x: int, y: int) -> int:
+        return x + y
+
+    def double(x: int) -> int:
+        return 2 * x
+
+    add_actor = dramatiq.actor(total, broker=broker)
+    double_actor = dramatiq.actor(double, broker=broker)
+    previous = bgtyped.check_types(True)
+    try:
+        dramatiq.pipeline([add_actor.message(1, 2), double_actor.message()], broker=broker).run()
+        assert broker.queues["default"].qsize() == 1
+        with pytest.raises(
+            MessageRefused, match=r"<locals>.double\(\) takes 1 positional argument but 2 were given"
+        ):
+            dramatiq.pipeline([add_actor.message(1, 2), double_actor.message(5)], broker=broker).run()
+        ignored = double_actor.message_with_options(args=("5",), pipe_ignore=True)
+        with pytest.raises(
+            MessageRefused, match=r"<locals>.double\(\) argument 'x' must be int, got str: '5'"
+        ):
+            dramatiq.pipeline([add_actor.message(1, 2), ignored], broker=broker).run()
+        assert broker.queues["default"].qsize() == 1
+    finally:
+        bgtyped.check_types(previous)

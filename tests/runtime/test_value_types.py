@@ -582,3 +582,17 @@ def test_an_integration_importing_check_arguments_after_it_was_turned_on_is_swit
         integration.enqueue(notify, "x")
     finally:
         del sys.modules["bgtyped.rq"]
+
+
+def test_a_value_known_only_when_the_task_runs_is_bound_but_not_checked() -> None:
+    from bgtyped._binding import UNKNOWN_VALUE
+
+    bgtyped.check_call(notify, UNKNOWN_VALUE, "hello")
+    bgtyped.check_call(total, 1, UNKNOWN_VALUE, 3)
+    bgtyped.check_call(tag, tier=UNKNOWN_VALUE)
+    with pytest.raises(TypeError, match=r"^notify\(\) argument 'message' must be str, got int: 5$"):
+        bgtyped.check_call(notify, UNKNOWN_VALUE, 5)
+    with pytest.raises(
+        TypeError, match=r"^notify\(\) takes from 1 to 2 positional arguments but 3 were given$"
+    ):
+        bgtyped.check_call(notify, UNKNOWN_VALUE, "a", "b")

@@ -160,7 +160,7 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
         task, signature = _completed_later(task, signature)
     elif dropped:
         # What the dropped arguments were meant for is reported missing by them already.
-        signature = _all_optional(signature)
+        signature = _optional(signature)
     result, errors = _call_task(api, task, signature, ctx.context)
     if errors:
         # Checked again, only now, with the task named after itself and its scheduler for the messages.
@@ -587,7 +587,7 @@ def _completed_later(task: TaskCall, callee: ProperType) -> tuple[TaskCall, Prop
     Arguments put before the given ones later (a chain's previous result) move them to later
     parameters: their types are checked only when no positional parameter is left for one.
     """
-    callee = _all_optional(callee)
+    callee = _optional(callee)
     if _nothing_before(task, callee):
         return task, callee
     unknown = AnyType(TypeOfAny.special_form)
@@ -596,17 +596,6 @@ def _completed_later(task: TaskCall, callee: ProperType) -> tuple[TaskCall, Prop
         for arg, kind in zip(task.args, task.kinds, strict=True)
     ]
     return TaskCall(task.target, task.target_type, args, task.kinds, task.names), callee
-
-
-def _all_optional(signature: ProperType) -> ProperType:
-    """The same signature(s) with every parameter optional."""
-    if isinstance(signature, CallableType):
-        return _optional_parameters(signature)
-    if isinstance(signature, Overloaded):
-        return Overloaded([_optional_parameters(item) for item in signature.items])
-    if isinstance(signature, UnionType):
-        return UnionType.make_union([_all_optional(get_proper_type(item)) for item in signature.items])
-    return signature
 
 
 def _optional_parameters(signature: CallableType, names: set[str] | None = None) -> CallableType:
@@ -620,8 +609,8 @@ def _optional_parameters(signature: CallableType, names: set[str] | None = None)
     )
 
 
-def _optional(signature: ProperType, names: set[str]) -> ProperType:
-    """The same signature(s) with the parameters named in ``names`` optional."""
+def _optional(signature: ProperType, names: set[str] | None = None) -> ProperType:
+    """The same signature(s) with the parameters named in ``names`` (all of them if None) optional."""
     if isinstance(signature, CallableType):
         return _optional_parameters(signature, names)
     if isinstance(signature, Overloaded):

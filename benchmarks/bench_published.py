@@ -27,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from bench_mypy import ALONE, PLUGIN, compile_plugin, edited, measure, mypy_command, report, run_mypy
-from bgtyped.mypy.registry import BUILTIN_SCHEDULERS, CONSTRUCTOR
+from bgtyped.mypy.schedulers import BUILTIN_SCHEDULERS, CONSTRUCTOR
 from published import RELEASES, published_sources
 
 BASE_CONFIG = """\

@@ -10,7 +10,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from functools import partial
-from typing import Any, ClassVar, Final, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Final, TypeVar
 
 from mypy.nodes import MypyFile, TypeAlias, TypeInfo
 from mypy.plugin import (
@@ -23,10 +23,15 @@ from mypy.plugin import (
 )
 from mypy.types import FunctionLike, Instance, Type, get_proper_type
 
-from . import checks, partials, routes, signatures
-from .callables import PARTIAL
+# Importing the codes registers them with mypy, which then accepts them in enable/disable_error_code.
+from . import errorcodes  # noqa: F401
 from .config import BgtypedConfig, load_config
-from .registry import BUILTIN_SCHEDULERS, CONSTRUCTOR, Registry, SchedulerSpec
+from .registry import Registry
+from .schedulers import BUILTIN_SCHEDULERS, CONSTRUCTOR, SchedulerSpec
+
+if TYPE_CHECKING:
+    from . import checks
+    from .signatures import SchedulerSignatures
 
 RELEASE: Final = "0.4.0"
 # The release; once the plugin is constructed, with the digest of its settings (see `_snapshot_settings`).
@@ -87,7 +92,7 @@ class BgtypedPlugin(Plugin):
             self._route_classes,
             self._receivers,
         )
-        self._signatures: Final = signatures.SchedulerSignatures()
+        self._signatures: SchedulerSignatures | None = None
         self._method_signature_hooks: Final = {
             member: partial(self._method_signature, member) for member in self._registry.by_member
         }
@@ -101,7 +106,8 @@ class BgtypedPlugin(Plugin):
         # A new build, or modules the daemon has just analysed again: their classes may have changed.
         for table in self._per_build:
             table.clear()
-        self._signatures.clear()
+        if self._signatures is not None:
+            self._signatures.clear()
 
     def report_config_data(self, ctx: ReportConfigContext) -> str:
         """The release and the digest of the settings: a cached module checked under others is rechecked."""
@@ -148,6 +154,8 @@ class BgtypedPlugin(Plugin):
     def _method_hook(self, fullname: str) -> _MethodHook | None:
         owner, _, member = fullname.rpartition(".")
         # Names as common as ``get`` (``dict.get``): hooked only on FastAPI's classes.
+        from . import routes
+
         if member in routes.ROUTE_METHODS and self._route_classes[owner]:
             return partial(routes.check_route_registration, member)
         hook = self._method_hooks.get(member)
@@ -160,7 +168,11 @@ class BgtypedPlugin(Plugin):
         return None if spec is None else partial(self._function_signature, spec)
 
     def _function_hook(self, fullname: str) -> _FunctionHook | None:
+        from .callables import PARTIAL
+
         if fullname == PARTIAL:
+            from . import partials
+
             return partials.new_partial
         spec = self._function_schedulers[fullname]
         return None if spec is None else partial(_check_function_call, spec)
@@ -180,27 +192,37 @@ class BgtypedPlugin(Plugin):
         return None if info is None else self._registry.for_class(info, CONSTRUCTOR)
 
     def _find_route_class(self, fullname: str) -> bool:
+        from . import routes
+
         info = self._type_info(fullname)
         return info is not None and routes.is_route_class(info)
+
+    def _scheduler_signatures(self) -> SchedulerSignatures:
+        """The scheduling signatures rewritten in this build, made by the first scheduling call."""
+        if self._signatures is None:
+            from .signatures import SchedulerSignatures
+
+            self._signatures = SchedulerSignatures()
+        return self._signatures
 
     def _method_signature(self, member: str, ctx: MethodSigContext) -> FunctionLike:
         entry = self._receiver_entry(member, ctx.type)
         if entry is None:
             return ctx.default_signature
-        return self._signatures.rewrite(ctx.default_signature, entry[0], ctx.context, ctx.type)
+        return self._scheduler_signatures().rewrite(ctx.default_signature, entry[0], ctx.context, ctx.type)
 
     def _function_signature(self, spec: SchedulerSpec, ctx: FunctionSigContext) -> FunctionLike:
-        return self._signatures.rewrite(ctx.default_signature, spec, ctx.context, None)
+        return self._scheduler_signatures().rewrite(ctx.default_signature, spec, ctx.context, None)
 
     def _check_method_call(self, member: str, ctx: MethodContext) -> Type:
         entry = self._receiver_entry(member, ctx.type)
         if entry is None:
             return ctx.default_return_type
         spec, returns_fixed_type = entry
-        checked = checks.check_scheduling_call(ctx, spec)
+        checked = _check_scheduling_call(ctx, spec)
         if checked.target_reported or returns_fixed_type:
             return ctx.default_return_type
-        return signatures.scheduler_return_type(ctx, spec, checked.found)
+        return _scheduler_return_type(ctx, spec, checked)
 
     def _receiver_entry(self, member: str, receiver: Type) -> _ReceiverEntry | None:
         """The scheduler called, if the method is called on an instance of a registered class.
@@ -214,9 +236,11 @@ class BgtypedPlugin(Plugin):
         return self._receivers[(receiver.type, member)]
 
     def _find_receiver_entry(self, key: tuple[TypeInfo, str]) -> _ReceiverEntry | None:
+        from .signatures import returns_fixed_type
+
         info, member = key
         spec = self._registry.for_class(info, member)
-        return None if spec is None else (spec, signatures.returns_fixed_type(info, member))
+        return None if spec is None else (spec, returns_fixed_type(info, member))
 
     def _type_info(self, fullname: str) -> TypeInfo | None:
         """The class named ``fullname``, directly or through a type alias."""
@@ -229,10 +253,26 @@ class BgtypedPlugin(Plugin):
 
 
 def _check_function_call(spec: SchedulerSpec, ctx: FunctionContext) -> Type:
-    checked = checks.check_scheduling_call(ctx, spec)
+    checked = _check_scheduling_call(ctx, spec)
     if checked.target_reported:
         return ctx.default_return_type
-    return signatures.scheduler_return_type(ctx, spec, checked.found)
+    return _scheduler_return_type(ctx, spec, checked)
+
+
+def _check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerSpec) -> checks.Checked:
+    # The hooks' modules are imported when mypy first asks for a hook: a run whose modules all come from
+    # the cache checks nothing, and pays nothing for them.
+    from . import checks
+
+    return checks.check_scheduling_call(ctx, spec)
+
+
+def _scheduler_return_type(
+    ctx: FunctionContext | MethodContext, spec: SchedulerSpec, checked: checks.Checked
+) -> Type:
+    from .signatures import scheduler_return_type
+
+    return scheduler_return_type(ctx, spec, checked.found)
 
 
 def settings_version(config: BgtypedConfig) -> str:

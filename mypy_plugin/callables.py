@@ -7,6 +7,10 @@ from typing import Final
 
 from mypy.checker import TypeChecker
 from mypy.nodes import (
+    ARG_NAMED,
+    ARG_NAMED_OPT,
+    ARG_OPT,
+    ARG_POS,
     FUNC_NO_INFO,
     NOT_ABSTRACT,
     Context,
@@ -42,7 +46,7 @@ from mypy.types import (
 
 from . import errorcodes
 from .compat import any_type_query
-from .registry import Record
+from .records import Record
 
 AWAITABLE: Final = "typing.Awaitable"
 COROUTINE: Final = "typing.Coroutine"
@@ -379,3 +383,27 @@ def _parameters_unknown(receiver: Instance) -> bool:
                 return True
             return isinstance(proper, Parameters | CallableType) and proper.is_ellipsis_args
     return False
+
+
+def _optional_parameters(signature: CallableType, names: set[str] | None = None) -> CallableType:
+    """The signature with its parameters named in ``names`` (all of them if None) optional."""
+    optional = {ARG_POS: ARG_OPT, ARG_NAMED: ARG_NAMED_OPT}
+    return signature.copy_modified(
+        arg_kinds=[
+            optional.get(kind, kind) if names is None or name in names else kind
+            for kind, name in zip(signature.arg_kinds, signature.arg_names, strict=True)
+        ]
+    )
+
+
+def with_optional_parameters(signature: ProperType, names: set[str] | None = None) -> ProperType:
+    """The same signature(s) with the parameters named in ``names`` (all of them if None) optional."""
+    if isinstance(signature, CallableType):
+        return _optional_parameters(signature, names)
+    if isinstance(signature, Overloaded):
+        return Overloaded([_optional_parameters(item, names) for item in signature.items])
+    if isinstance(signature, UnionType):
+        return UnionType.make_union(
+            [with_optional_parameters(get_proper_type(item), names) for item in signature.items]
+        )
+    return signature

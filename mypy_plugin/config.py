@@ -31,14 +31,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Final, NoReturn
 
-from .registry import (
+from .records import Record
+from .schedulers import (
     CONSTRUCTOR,
     COROUTINE_POLICIES,
     Coroutines,
     Packed,
     Param,
     Receiver,
-    Record,
     SchedulerSpec,
     Variadic,
 )

@@ -42,7 +42,8 @@ from mypy.types import (
 )
 
 from .compat import type_object_type
-from .registry import Receiver, Record, SchedulerSpec, Variadic
+from .records import Record
+from .schedulers import Receiver, SchedulerSpec, Variadic
 from .task_calls import TASK_KEYWORDS, argument_types
 
 

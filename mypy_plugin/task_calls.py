@@ -35,7 +35,8 @@ from mypy.types import (
     get_proper_type,
 )
 
-from .registry import Packed, Receiver, Record, SchedulerSpec, Variadic
+from .records import Record
+from .schedulers import Packed, Receiver, SchedulerSpec, Variadic
 
 # The parameter added to a scheduler that passes only positional arguments, to collect task keywords.
 TASK_KEYWORDS: Final = "__bgtyped_task_keywords"
@@ -296,3 +297,14 @@ def _switched_arguments(
         expr = given.get(keyword)
         packed.append(None if expr is None or id(expr) not in found else (expr, found[id(expr)]))
     return _unpacked_values(ctx, packed)
+
+
+def kept(task: TaskCall, indices: list[int]) -> TaskCall:
+    """The task's call with only the arguments at ``indices``."""
+    return TaskCall(
+        task.target,
+        task.target_type,
+        [task.args[i] for i in indices],
+        [task.kinds[i] for i in indices],
+        [task.names[i] for i in indices],
+    )

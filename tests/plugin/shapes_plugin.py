@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from bgtyped.mypy import BgtypedPlugin
-from bgtyped.mypy.registry import BUILTIN_SCHEDULERS, Packed, Param, Receiver, SchedulerSpec
+from bgtyped.mypy.schedulers import BUILTIN_SCHEDULERS, Packed, Param, Receiver, SchedulerSpec
 from mypy.plugin import Plugin
 
 SHAPES = (

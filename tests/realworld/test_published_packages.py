@@ -325,7 +325,7 @@ def probed_calls(
 # (in a directory of its own: in the repository, ``bgtyped`` would be the runtime's source, without the plugin).
 REGISTRY_SCRIPT = """
 import json
-from bgtyped.mypy.registry import BUILTIN_SCHEDULERS, Packed
+from bgtyped.mypy.schedulers import BUILTIN_SCHEDULERS, Packed
 print(json.dumps(sorted({
     (spec.name, "tuple and dict" if isinstance(spec.arguments, Packed) else
      "positional and keyword" if spec.arguments.kwargs else "positional")

@@ -1,0 +1,54 @@
+"""Keywords a scheduler takes out of ``**kwargs`` as its own options: never the task's."""
+
+from __future__ import annotations
+
+from mypy.checker import TypeChecker
+from mypy.nodes import ARG_NAMED
+from mypy.plugin import FunctionContext, MethodContext
+from mypy.types import CallableType, Overloaded, ProperType, UnionType, get_proper_type
+
+from .. import errorcodes
+from ..callables import Callee
+from ..schedulers import SchedulerSpec, Variadic
+from ..task_calls import TaskCall, kept, switched_to_packed
+
+
+def without_options(
+    api: TypeChecker,
+    ctx: FunctionContext | MethodContext,
+    task: TaskCall,
+    target: Callee,
+    spec: SchedulerSpec,
+    name: str,
+) -> TaskCall:
+    """The task's call without the keywords the scheduler takes out of ``**kwargs`` as its own options.
+
+    An option that the task also takes by name is reported and left in, for its type to be checked:
+    the scheduler takes it, and the task never receives it.
+    """
+    arguments = spec.arguments
+    if not isinstance(arguments, Variadic) or not arguments.options or switched_to_packed(ctx, arguments):
+        return task
+    keep: list[int] = []
+    for i, (arg, kind, keyword) in enumerate(zip(task.args, task.kinds, task.names, strict=True)):
+        if kind != ARG_NAMED or keyword not in arguments.options:
+            keep.append(i)
+        elif takes_keyword(target.signature, keyword):
+            message = errorcodes.option_keyword(spec.name, keyword, name, spec.keyword_safe_alternative)
+            api.fail(message, arg, code=errorcodes.TASK_RESERVED_KEYWORD)
+            keep.append(i)
+    return kept(task, keep)
+
+
+def takes_keyword(signature: ProperType, keyword: str) -> bool:
+    """Whether a target has a parameter named ``keyword`` (its ``**kwargs`` does not count)."""
+    if isinstance(signature, CallableType):
+        return any(
+            name == keyword and not kind.is_star()
+            for name, kind in zip(signature.arg_names, signature.arg_kinds, strict=True)
+        )
+    if isinstance(signature, Overloaded):
+        return any(takes_keyword(item, keyword) for item in signature.items)
+    if isinstance(signature, UnionType):
+        return any(takes_keyword(get_proper_type(item), keyword) for item in signature.items)
+    return False

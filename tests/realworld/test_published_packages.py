@@ -325,11 +325,11 @@ def probed_calls(
 # (in a directory of its own: in the repository, ``bgtyped`` would be the runtime's source, without the plugin).
 REGISTRY_SCRIPT = """
 import json
-from bgtyped.mypy.schedulers import BUILTIN_SCHEDULERS, Packed
+from bgtyped.mypy.schedulers import Packed, builtin_schedulers
 print(json.dumps(sorted({
     (spec.name, "tuple and dict" if isinstance(spec.arguments, Packed) else
      "positional and keyword" if spec.arguments.kwargs else "positional")
-    for spec in BUILTIN_SCHEDULERS if spec.schedules
+    for spec in builtin_schedulers() if spec.schedules
 })))
 """
 # The first set is checked on Starlette's and FastAPI's schedulers alone; the second on every one.

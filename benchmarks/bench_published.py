@@ -27,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from bench_mypy import ALONE, PLUGIN, compile_plugin, edited, measure, mypy_command, report, run_mypy
-from bgtyped.mypy.schedulers import BUILTIN_SCHEDULERS, CONSTRUCTOR
+from bgtyped.mypy.schedulers import CONSTRUCTOR, builtin_schedulers
 from published import RELEASES, published_sources
 
 BASE_CONFIG = """\
@@ -44,7 +44,7 @@ def scheduling_names() -> set[str]:
     """The names a scheduling call is made by: methods and functions, and the classes of constructors."""
     return {
         spec.owner.rpartition(".")[2] if spec.member == CONSTRUCTOR else spec.member
-        for spec in BUILTIN_SCHEDULERS
+        for spec in builtin_schedulers()
         if spec.schedules
     }
 

@@ -23,15 +23,15 @@ from mypy.plugin import (
 )
 from mypy.types import FunctionLike, Instance, Type, get_proper_type
 
-# Importing the codes registers them with mypy, which then accepts them in enable/disable_error_code.
-from . import errorcodes  # noqa: F401
+# Importing `errorcodes` registers the codes with mypy, which then accepts them in enable/disable_error_code.
+from . import errorcodes, partials, routes, signatures  # noqa: F401
+from .callables import PARTIAL
 from .config import BgtypedConfig, load_config
 from .registry import Registry
-from .schedulers import BUILTIN_SCHEDULERS, CONSTRUCTOR, SchedulerSpec
+from .schedulers import CONSTRUCTOR, FAMILIES, SchedulerSpec, family_schedulers
 
 if TYPE_CHECKING:
     from . import checks
-    from .signatures import SchedulerSignatures
 
 RELEASE: Final = "0.4.0"
 # The release; once the plugin is constructed, with the digest of its settings (see `_snapshot_settings`).
@@ -63,13 +63,17 @@ class _PerBuild(dict[_Key, _Value]):
 
 
 class BgtypedPlugin(Plugin):
-    # The schedulers the plugin knows; a subclass may extend them.
-    schedulers: ClassVar[tuple[SchedulerSpec, ...]] = BUILTIN_SCHEDULERS
+    # Schedulers a subclass adds to the builtin families' (an entry for the same callable replaces theirs).
+    schedulers: ClassVar[tuple[SchedulerSpec, ...]] = ()
 
     def __init__(self, options: Any) -> None:
         super().__init__(options)
         self._config: Final[BgtypedConfig] = load_config(options.config_file)
         self._registry: Final[Registry] = Registry.build(self.schedulers + self._config.schedulers)
+        # The families whose entries are not loaded yet (`_load_families`), and how many modules the build
+        # held when that was last looked at.
+        self._unloaded_families: Final = dict(FAMILIES)
+        self._modules_seen = 0
         # Asked for once per module when mypy reads or writes its cache: one short string, computed once.
         self._settings_version: Final = settings_version(self._config)
         _snapshot_settings(self._settings_version)
@@ -92,13 +96,7 @@ class BgtypedPlugin(Plugin):
             self._route_classes,
             self._receivers,
         )
-        self._signatures: SchedulerSignatures | None = None
-        self._method_signature_hooks: Final = {
-            member: partial(self._method_signature, member) for member in self._registry.by_member
-        }
-        self._method_hooks: Final = {
-            member: partial(self._check_method_call, member) for member in self._registry.by_member
-        }
+        self._signatures: Final = signatures.SchedulerSignatures()
         self._answer_queries_from_tables()
 
     def set_modules(self, modules: dict[str, MypyFile]) -> None:
@@ -106,8 +104,7 @@ class BgtypedPlugin(Plugin):
         # A new build, or modules the daemon has just analysed again: their classes may have changed.
         for table in self._per_build:
             table.clear()
-        if self._signatures is not None:
-            self._signatures.clear()
+        self._signatures.clear()
 
     def report_config_data(self, ctx: ReportConfigContext) -> str:
         """The release and the digest of the settings: a cached module checked under others is rechecked."""
@@ -144,36 +141,47 @@ class BgtypedPlugin(Plugin):
     def get_function_hook(self, fullname: str) -> _FunctionHook | None:
         return self._function_answers[fullname]
 
+    def _load_families(self) -> None:
+        """Load the entries of every family one of whose modules the build now holds.
+
+        Asked before each new answer: a call can only reach an entry through a class or function of a
+        module the build has loaded by then, and a build's modules only grow.
+        """
+        modules = self._modules
+        if modules is None or len(modules) == self._modules_seen:
+            return
+        self._modules_seen = len(modules)
+        for family, family_modules in list(self._unloaded_families.items()):
+            if any(module in modules for module in family_modules):
+                del self._unloaded_families[family]
+                self._registry.add(family_schedulers(family))
+
     def _method_signature_hook(self, fullname: str) -> _MethodSignatureHook | None:
+        self._load_families()
         owner, _, member = fullname.rpartition(".")
-        hook = self._method_signature_hooks.get(member)
-        if hook is None or not self._method_may_schedule(owner, member):
+        if member not in self._registry.by_member or not self._method_may_schedule(owner, member):
             return None
-        return hook
+        return partial(self._method_signature, member)
 
     def _method_hook(self, fullname: str) -> _MethodHook | None:
+        self._load_families()
         owner, _, member = fullname.rpartition(".")
         # Names as common as ``get`` (``dict.get``): hooked only on FastAPI's classes.
-        from . import routes
-
         if member in routes.ROUTE_METHODS and self._route_classes[owner]:
             return partial(routes.check_route_registration, member)
-        hook = self._method_hooks.get(member)
-        if hook is None or not self._method_may_schedule(owner, member):
+        if member not in self._registry.by_member or not self._method_may_schedule(owner, member):
             return None
-        return hook
+        return partial(self._check_method_call, member)
 
     def _function_signature_hook(self, fullname: str) -> _FunctionSignatureHook | None:
+        self._load_families()
         spec = self._function_schedulers[fullname]
         return None if spec is None else partial(self._function_signature, spec)
 
     def _function_hook(self, fullname: str) -> _FunctionHook | None:
-        from .callables import PARTIAL
-
         if fullname == PARTIAL:
-            from . import partials
-
             return partials.new_partial
+        self._load_families()
         spec = self._function_schedulers[fullname]
         return None if spec is None else partial(_check_function_call, spec)
 
@@ -192,27 +200,17 @@ class BgtypedPlugin(Plugin):
         return None if info is None else self._registry.for_class(info, CONSTRUCTOR)
 
     def _find_route_class(self, fullname: str) -> bool:
-        from . import routes
-
         info = self._type_info(fullname)
         return info is not None and routes.is_route_class(info)
-
-    def _scheduler_signatures(self) -> SchedulerSignatures:
-        """The scheduling signatures rewritten in this build, made by the first scheduling call."""
-        if self._signatures is None:
-            from .signatures import SchedulerSignatures
-
-            self._signatures = SchedulerSignatures()
-        return self._signatures
 
     def _method_signature(self, member: str, ctx: MethodSigContext) -> FunctionLike:
         entry = self._receiver_entry(member, ctx.type)
         if entry is None:
             return ctx.default_signature
-        return self._scheduler_signatures().rewrite(ctx.default_signature, entry[0], ctx.context, ctx.type)
+        return self._signatures.rewrite(ctx.default_signature, entry[0], ctx.context, ctx.type)
 
     def _function_signature(self, spec: SchedulerSpec, ctx: FunctionSigContext) -> FunctionLike:
-        return self._scheduler_signatures().rewrite(ctx.default_signature, spec, ctx.context, None)
+        return self._signatures.rewrite(ctx.default_signature, spec, ctx.context, None)
 
     def _check_method_call(self, member: str, ctx: MethodContext) -> Type:
         entry = self._receiver_entry(member, ctx.type)
@@ -236,11 +234,9 @@ class BgtypedPlugin(Plugin):
         return self._receivers[(receiver.type, member)]
 
     def _find_receiver_entry(self, key: tuple[TypeInfo, str]) -> _ReceiverEntry | None:
-        from .signatures import returns_fixed_type
-
         info, member = key
         spec = self._registry.for_class(info, member)
-        return None if spec is None else (spec, returns_fixed_type(info, member))
+        return None if spec is None else (spec, signatures.returns_fixed_type(info, member))
 
     def _type_info(self, fullname: str) -> TypeInfo | None:
         """The class named ``fullname``, directly or through a type alias."""
@@ -260,8 +256,8 @@ def _check_function_call(spec: SchedulerSpec, ctx: FunctionContext) -> Type:
 
 
 def _check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerSpec) -> checks.Checked:
-    # The hooks' modules are imported when mypy first asks for a hook: a run whose modules all come from
-    # the cache checks nothing, and pays nothing for them.
+    # The rules are imported by the first scheduling call: a run whose modules all come from the cache
+    # checks none, and pays nothing for them.
     from . import checks
 
     return checks.check_scheduling_call(ctx, spec)
@@ -270,9 +266,7 @@ def _check_scheduling_call(ctx: FunctionContext | MethodContext, spec: Scheduler
 def _scheduler_return_type(
     ctx: FunctionContext | MethodContext, spec: SchedulerSpec, checked: checks.Checked
 ) -> Type:
-    from .signatures import scheduler_return_type
-
-    return scheduler_return_type(ctx, spec, checked.found)
+    return signatures.scheduler_return_type(ctx, spec, checked.found)
 
 
 def settings_version(config: BgtypedConfig) -> str:

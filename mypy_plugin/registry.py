@@ -6,7 +6,7 @@ makes the class a different API, left alone.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Final
 
 from mypy.nodes import ARG_STAR, ARG_STAR2, ArgKind, FuncDef, TypeInfo, Var
@@ -17,26 +17,36 @@ from .schedulers.spec import CONSTRUCTOR, Receiver, SchedulerSpec, Variadic
 
 
 class Registry:
-    """The schedulers indexed by member name, so that most lookups end at one dictionary miss."""
+    """The schedulers indexed by member name, so that most lookups end at one dictionary miss.
+
+    Entries are added as their families are loaded; an entry already there for the same callable (the
+    project's own) keeps its place.
+    """
 
     __slots__ = ("by_member", "functions")
 
-    def __init__(
-        self, by_member: Mapping[str, Mapping[str, SchedulerSpec]], functions: Mapping[str, SchedulerSpec]
-    ) -> None:
-        self.by_member: Final = by_member
-        self.functions: Final = functions
+    def __init__(self) -> None:
+        self.by_member: Final[dict[str, dict[str, SchedulerSpec]]] = {}
+        self.functions: Final[dict[str, SchedulerSpec]] = {}
 
     @classmethod
     def build(cls, specs: Iterable[SchedulerSpec]) -> Registry:
-        by_member: dict[str, dict[str, SchedulerSpec]] = {}
-        functions: dict[str, SchedulerSpec] = {}
+        """A registry of ``specs``; of two entries for the same callable, the later one."""
+        registry = cls()
         for spec in specs:
             if spec.is_method:
-                by_member.setdefault(spec.member, {})[spec.owner] = spec
+                registry.by_member.setdefault(spec.member, {})[spec.owner] = spec
             else:
-                functions[spec.fullname] = spec
-        return cls(by_member, functions)
+                registry.functions[spec.fullname] = spec
+        return registry
+
+    def add(self, specs: Iterable[SchedulerSpec]) -> None:
+        """Add ``specs``, but where the registry has an entry for the same callable already."""
+        for spec in specs:
+            if spec.is_method:
+                self.by_member.setdefault(spec.member, {}).setdefault(spec.owner, spec)
+            else:
+                self.functions.setdefault(spec.fullname, spec)
 
     def has_registered_base(self, info: TypeInfo, member: str) -> bool:
         """Whether a class of ``info``'s MRO has an entry for ``member`` (the MRO alone decides)."""

@@ -1,14 +1,14 @@
 """The schedulers the plugin knows: one module per library family, the data model in `spec`.
 
-Entries of libraries that are not installed are never looked up: a call can only reach an entry through a
-class or function mypy has analysed.
+A family's module is imported only once a module its entries name is part of the build (`FAMILIES`): the
+entries of a library that a project does not use cost it nothing.
 """
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Final
 
-from . import anyio_trio, celery, dramatiq, rq, starlette, stdlib
 from .spec import (
     CONSTRUCTOR,
     COROUTINE_POLICIES,
@@ -20,23 +20,55 @@ from .spec import (
     Variadic,
 )
 
-BUILTIN_SCHEDULERS: Final[tuple[SchedulerSpec, ...]] = (
-    starlette.SCHEDULERS
-    + stdlib.SCHEDULERS
-    + anyio_trio.SCHEDULERS
-    + celery.SCHEDULERS
-    + dramatiq.SCHEDULERS
-    + rq.SCHEDULERS
-)
+# Each family's module, and the modules defining the classes and functions its entries name (the test of
+# the families checks the two agree). A call can only reach an entry once the module defining the entry's
+# class or function is loaded: the family is loaded with the first of them.
+FAMILIES: Final[dict[str, tuple[str, ...]]] = {
+    "stdlib": (
+        "asyncio.events",
+        "asyncio.threads",
+        "concurrent.futures._base",
+        "multiprocessing.context",
+        "multiprocessing.pool",
+        "multiprocessing.process",
+        "sched",
+        "threading",
+    ),
+    "starlette": (
+        "bgtyped",
+        "bgtyped._tasks",
+        "fastapi.background",
+        "starlette.background",
+        "starlette.concurrency",
+    ),
+    "anyio_trio": ("anyio.abc._tasks", "anyio.to_thread", "trio._core._run"),
+    "celery": ("celery.app.task",),
+    "dramatiq": ("dramatiq.actor",),
+    "rq": ("rq.queue",),
+}
+
+
+def family_schedulers(family: str) -> tuple[SchedulerSpec, ...]:
+    """The entries of ``family``, a key of `FAMILIES`, importing its module."""
+    schedulers: tuple[SchedulerSpec, ...] = import_module(f"{__name__}.{family}").SCHEDULERS
+    return schedulers
+
+
+def builtin_schedulers() -> tuple[SchedulerSpec, ...]:
+    """Every family's entries (all of their modules imported)."""
+    return tuple(spec for family in FAMILIES for spec in family_schedulers(family))
+
 
 __all__ = [
-    "BUILTIN_SCHEDULERS",
     "CONSTRUCTOR",
     "COROUTINE_POLICIES",
+    "FAMILIES",
     "Coroutines",
     "Packed",
     "Param",
     "Receiver",
     "SchedulerSpec",
     "Variadic",
+    "builtin_schedulers",
+    "family_schedulers",
 ]

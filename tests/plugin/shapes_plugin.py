@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from bgtyped.mypy import BgtypedPlugin
-from bgtyped.mypy.schedulers import BUILTIN_SCHEDULERS, Packed, Param, Receiver, SchedulerSpec
+from bgtyped.mypy.schedulers import Packed, Param, Receiver, SchedulerSpec
 from mypy.plugin import Plugin
 
 SHAPES = (
@@ -25,7 +25,7 @@ SHAPES = (
 
 
 class ShapesPlugin(BgtypedPlugin):
-    schedulers: ClassVar[tuple[SchedulerSpec, ...]] = BUILTIN_SCHEDULERS + SHAPES
+    schedulers: ClassVar[tuple[SchedulerSpec, ...]] = SHAPES
 
 
 def plugin(version: str) -> type[Plugin]:

@@ -368,7 +368,7 @@ PROBE_BY_SHAPE: Mapping[str, Probe | None] = {
 # ``bgtyped`` would be the runtime's source, without the plugin.
 REGISTRY_SCRIPT = """
 import json
-from bgtyped.mypy.schedulers import BUILTIN_SCHEDULERS
+from bgtyped.mypy.schedulers import builtin_schedulers
 
 def shape(arguments):
     kind = type(arguments).__name__
@@ -386,7 +386,7 @@ def shape(arguments):
 print(json.dumps(sorted({
     (spec.name if spec.member == "__init__" else spec.member, spec.member == "__init__" or not spec.is_method,
      shape(spec.arguments))
-    for spec in BUILTIN_SCHEDULERS if spec.schedules
+    for spec in builtin_schedulers() if spec.schedules
 })))
 """
 

@@ -338,9 +338,6 @@ def probed_calls(
 
 # --- the tests ------------------------------------------------------------------------------------------
 
-# The first set is checked on Starlette's and FastAPI's schedulers alone, the second on every one; the third
-# on the engines' and job queues' (threads, executors and loop callbacks are the second set's), those of them
-# the plugin registers.
 # What Temporal starts: activities (run locally or by a worker, given as functions or methods), child workflows
 # and workflows.
 TEMPORAL_TASKS = (
@@ -348,6 +345,9 @@ TEMPORAL_TASKS = (
     "child_workflow",
     "workflow",
 )
+# The first set is checked on Starlette's and FastAPI's schedulers alone, the second on every one; the third
+# on the engines' and job queues' (threads, executors and loop callbacks are the second set's), those of them
+# the plugin registers.
 BACKGROUND_TASK_SCHEDULERS = ("add_task", "BackgroundTask")
 ENGINE_SCHEDULERS = (
     "remote",

@@ -430,6 +430,13 @@ def test_methods_are_found_on_objects_only_and_each_probe_where_it_fits(tmp_path
     ]
 
 
+def test_a_minimum_of_calls_applies_once_the_plugin_registers_one_of_its_schedulers() -> None:
+    submit = SchedulingCall("m.py", "submit", 1, 1, None, None)
+    assert_found_once_registered([submit], {("submit", "not_a_scheduler"): 1, ("not_a_scheduler",): 5})
+    with pytest.raises(AssertionError, match="submit/not_a_scheduler: 1 calls, fewer than 2"):
+        assert_found_once_registered([submit], {("submit", "not_a_scheduler"): 2})
+
+
 # A call on lines 3-5 of m.py (mypy alone reports it on its first line, the plugin on the argument's line).
 CALL = SchedulingCall("m.py", "to_thread", 3, 5, (5, 12), Probe.KEYWORD)
 MYPY_ON_CALL = [Error('Unexpected keyword argument "x" for "to_thread"', "call-arg")]
@@ -579,6 +586,22 @@ def assert_reworded(outcome: Outcome, minimum_seen: int, known: Mapping[str, str
     assert not stale, f"calls the plugin now reports in its own words (remove them from the list): {stale}"
 
 
+def assert_found_once_registered(
+    calls: Sequence[SchedulingCall], minimums: Mapping[tuple[str, ...], int]
+) -> None:
+    """Each group of schedulers the plugin registers has at least its minimum of calls."""
+    registered = registered_schedulers().keys()
+    found = Counter(call.name for call in calls)
+    too_few = [
+        f"{'/'.join(names)}: {sum(found[n] for n in names)} calls, fewer than {minimum}"
+        for names, minimum in minimums.items()
+        if registered & set(names) and sum(found[n] for n in names) < minimum
+    ]
+    assert not too_few, (
+        "the plugin registers these schedulers, but the set holds too few calls: " + "; ".join(too_few)
+    )
+
+
 @dataclass(frozen=True)
 class PublishedSet:
     releases: Sequence[Release]
@@ -589,7 +612,18 @@ class PublishedSet:
     minimum_seen: int
     known_disagreements: Mapping[tuple[str, str, str], str]
     left_to_mypy: Mapping[str, str]
+    # A library's schedulers -> the calls of them the set holds, required once the plugin registers one of
+    # them: a library's entries, once added, must find its calls.
+    minimum_calls_once_registered: Mapping[tuple[str, ...], int] = field(default_factory=dict)
 
+
+# Half or so of what each library's entries found when they were added.
+ENGINE_MINIMUMS = {
+    ("remote",): 100,
+    ("map",): 60,
+    tuple(f"{verb}_{kind}" for verb in ("start", "execute") for kind in TEMPORAL_TASKS): 60,
+    ("defer", "defer_async"): 15,
+}
 
 PUBLISHED_SETS = {
     "background-tasks": PublishedSet(BACKGROUND_TASK_RELEASES, BACKGROUND_TASK_SCHEDULERS, 50, 20, {}, {}),
@@ -602,7 +636,13 @@ PUBLISHED_SETS = {
         DEFERRED_CALLS_LEFT_TO_MYPY,
     ),
     "engines": PublishedSet(
-        ENGINE_RELEASES, ENGINE_SCHEDULERS, 1, 0, KNOWN_ENGINE_DISAGREEMENTS, ENGINE_CALLS_LEFT_TO_MYPY
+        ENGINE_RELEASES,
+        ENGINE_SCHEDULERS,
+        30,
+        4,
+        KNOWN_ENGINE_DISAGREEMENTS,
+        ENGINE_CALLS_LEFT_TO_MYPY,
+        ENGINE_MINIMUMS,
     ),
 }
 
@@ -616,5 +656,6 @@ def test_the_plugin_agrees_with_mypy_on_published_code(published_set: PublishedS
     assert len(outcome.calls) >= published_set.minimum_calls, (
         f"only {len(outcome.calls)} scheduling calls found"
     )
+    assert_found_once_registered(outcome.calls, published_set.minimum_calls_once_registered)
     assert_agree(outcome, published_set.known_disagreements)
     assert_reworded(outcome, published_set.minimum_seen, published_set.left_to_mypy)

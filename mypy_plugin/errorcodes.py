@@ -202,3 +202,10 @@ def target_positional_only(scheduler: str, parameter: str, fix: str | None) -> s
         f'without "{parameter}="'
     )
     return message if fix is None else f"{message}: {fix}"
+
+
+def resolved_future(scheduler: str) -> str:
+    return (
+        f'"{scheduler}" passes the task the result of a future among its arguments, not the future: '
+        "the task's parameter is checked against the result"
+    )

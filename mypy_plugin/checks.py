@@ -26,6 +26,7 @@ from .callables import (
 )
 from .records import Record
 from .rendering import expression_name
+from .rules.arg_or_args import report_arg_and_args
 from .rules.completed_later import completed_later
 from .rules.dropped_arguments import report_dropped_by_packed
 from .rules.lambdas import lambda_in_context
@@ -39,6 +40,7 @@ from .rules.positional_only_target import report_positional_only_target
 from .rules.reserved_keywords import check_reserved_keywords
 from .rules.result_callbacks import check_result_callbacks
 from .rules.string_args import report_string_args
+from .rules.supplied_self import without_supplied_self
 from .rules.task_arguments import call_task, report_task_errors
 from .schedulers import Param, Receiver, SchedulerSpec
 from .task_calls import TaskCall, kept, task_call
@@ -69,6 +71,8 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
     if not isinstance(api, TypeChecker):
         return NOTHING_FOUND
     if report_string_args(api, ctx, spec) or report_positional_only_target(api, ctx, spec):
+        return NOTHING_FOUND
+    if report_arg_and_args(api, ctx, spec):
         return NOTHING_FOUND
     task = task_call(ctx, spec)
     if task is None:
@@ -102,6 +106,10 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
     if isinstance(target, NotCallable):
         report_not_callable(api, task, target, spec, ctx.context)
         return Checked(True, found)
+    if isinstance(spec.target, Param) and spec.target.supplies_self:
+        target = Callee(
+            without_supplied_self(target.signature), target.bound_positionally, target.wraps_sync_def
+        )
     # A receiver is the task itself (``send_email.delay(...)``): its name is the one the call spells.
     forced_name = expression_name(task.target) if isinstance(spec.target, Receiver) else None
     if isinstance(spec.target, Receiver):

@@ -202,3 +202,10 @@ def target_positional_only(scheduler: str, parameter: str, fix: str | None) -> s
         f'without "{parameter}="'
     )
     return message if fix is None else f"{message}: {fix}"
+
+
+def arg_and_args(scheduler: str, arg: str, args: str) -> str:
+    return (
+        f'"{scheduler}" is given both {arg} and {args}=, and raises ValueError; pass the one argument alone, '
+        f"or every argument in {args}=[...]"
+    )

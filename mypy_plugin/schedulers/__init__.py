@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from . import anyio_trio, celery, dramatiq, rq, starlette, stdlib
+from . import anyio_trio, celery, dramatiq, rq, starlette, stdlib, temporal
 from .spec import (
     CONSTRUCTOR,
     COROUTINE_POLICIES,
@@ -17,6 +17,7 @@ from .spec import (
     Param,
     Receiver,
     SchedulerSpec,
+    SingleOrPacked,
     Variadic,
 )
 
@@ -27,6 +28,7 @@ BUILTIN_SCHEDULERS: Final[tuple[SchedulerSpec, ...]] = (
     + celery.SCHEDULERS
     + dramatiq.SCHEDULERS
     + rq.SCHEDULERS
+    + temporal.SCHEDULERS
 )
 
 __all__ = [
@@ -38,5 +40,6 @@ __all__ = [
     "Param",
     "Receiver",
     "SchedulerSpec",
+    "SingleOrPacked",
     "Variadic",
 ]

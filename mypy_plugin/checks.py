@@ -37,6 +37,7 @@ from .rules.options import without_options
 from .rules.partial_keywords import without_partial_bound_keywords
 from .rules.positional_only_schedulers import report_keywords_not_passed
 from .rules.positional_only_target import report_positional_only_target
+from .rules.required_options import report_missing_option
 from .rules.reserved_keywords import check_reserved_keywords
 from .rules.result_callbacks import check_result_callbacks
 from .rules.string_args import report_string_args
@@ -72,6 +73,7 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
         return NOTHING_FOUND
     if report_string_args(api, ctx, spec) or report_positional_only_target(api, ctx, spec):
         return NOTHING_FOUND
+    report_missing_option(api, ctx, spec)
     if report_arg_and_args(api, ctx, spec):
         return NOTHING_FOUND
     task = task_call(ctx, spec)

@@ -138,6 +138,8 @@ class SchedulerSpec(Record):
     parameter is left for an argument to come before them.
     ``awaits_sync_results``: the awaitable a sync target returns is awaited too, after the target ran in
     a thread (bgtyped's tasks).
+    ``requires_one_of``: options of which the scheduler raises unless one is given (Temporal's activity
+    timeouts).
     ``solved_from_target``: the call's type is solved from the target alone, the task's arguments standing
     for nothing, where the declared signature's own inference fails on correct calls: Temporal's overloads
     tie ``arg`` to the target's parameter through one type variable, which mypy cannot solve for ``[1, 2]``
@@ -154,6 +156,7 @@ class SchedulerSpec(Record):
         "member",
         "name",
         "owner",
+        "requires_one_of",
         "reserved_keywords",
         "result_callbacks",
         "schedules",
@@ -177,6 +180,7 @@ class SchedulerSpec(Record):
         completed_later: bool = False,
         awaits_sync_results: bool = False,
         solved_from_target: bool = False,
+        requires_one_of: frozenset[str] = frozenset(),
     ) -> None:
         self.owner: Final = owner
         self.member: Final = member
@@ -192,6 +196,7 @@ class SchedulerSpec(Record):
         self.completed_later: Final = completed_later
         self.awaits_sync_results: Final = awaits_sync_results
         self.solved_from_target: Final = solved_from_target
+        self.requires_one_of: Final = requires_one_of
 
     @property
     def fullname(self) -> str:

@@ -36,7 +36,14 @@ _CLIENT_SCHEDULERS: Final = ("start_workflow", "execute_workflow")
 _ARG_OR_ARGS: Final = SingleOrPacked(Param("arg"), Param("args"))
 
 
-def _entry(owner: str, member: str, target: str, is_method: bool) -> SchedulerSpec:
+# An activity, local or not, without either timeout: the workflow raises ValueError when it schedules it
+# (``_outbound_schedule_activity`` in worker/_workflow_instance.py, 1.17 and 1.35).
+_ACTIVITY_TIMEOUTS: Final = frozenset({"start_to_close_timeout", "schedule_to_close_timeout"})
+
+
+def _entry(
+    owner: str, member: str, target: str, is_method: bool, requires_one_of: frozenset[str] = frozenset()
+) -> SchedulerSpec:
     return SchedulerSpec(
         owner=owner,
         member=member,
@@ -46,12 +53,13 @@ def _entry(owner: str, member: str, target: str, is_method: bool) -> SchedulerSp
         coroutines="awaited",
         is_method=is_method,
         solved_from_target=True,
+        requires_one_of=requires_one_of,
     )
 
 
 SCHEDULERS: Final[tuple[SchedulerSpec, ...]] = (
     *(
-        _entry(module, member, "activity", is_method=False)
+        _entry(module, member, "activity", is_method=False, requires_one_of=_ACTIVITY_TIMEOUTS)
         for module in _ACTIVITY_MODULES
         for member in _ACTIVITY_SCHEDULERS
     ),

@@ -43,6 +43,7 @@ from .rules.result_callbacks import check_result_callbacks
 from .rules.string_args import report_string_args
 from .rules.supplied_self import without_supplied_self
 from .rules.task_arguments import call_task, report_task_errors
+from .rules.undecorated_target import report_undecorated_target
 from .schedulers import Param, Receiver, SchedulerSpec
 from .task_calls import TaskCall, kept, task_call
 
@@ -119,6 +120,7 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
         if definition is not None:
             target = Callee(definition)
     name = forced_name or display_name(target.signature) or expression_name(task.target)
+    report_undecorated_target(api, task, target.signature, spec, name)
     reported = check_never_awaited(api, task, target, spec, name)
     task = without_partial_bound_keywords(api, task, target, spec, name)
     task = without_options(api, ctx, task, target, spec, name)

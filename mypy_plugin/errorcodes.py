@@ -38,6 +38,11 @@ TASK_REQUIRED_OPTION: Final = ErrorCode(
     "A scheduler that raises unless one of some options is given (Temporal's activity timeouts) gets none",
     CATEGORY,
 )
+TASK_UNDECORATED: Final = ErrorCode(
+    "task-undecorated",
+    "A function without the decorator its scheduler requires (Temporal's @activity.defn) is scheduled",
+    CATEGORY,
+)
 TASK_FASTAPI_INJECTION: Final = ErrorCode(
     "task-fastapi-injection",
     "A FastAPI route parameter annotated with a subclass of Starlette's BackgroundTasks receives FastAPI's",
@@ -221,4 +226,11 @@ def required_option(scheduler: str, options: list[str]) -> str:
     return (
         f'"{scheduler}" is given neither {either}, and raises ValueError when it schedules the task; '
         f"give {' or '.join(options)}"
+    )
+
+
+def undecorated(scheduler: str, task: str, decorator: str) -> str:
+    return (
+        f'{quoted(task)} scheduled by "{scheduler}" has no decorator, and "{scheduler}" raises TypeError '
+        f"for a function without @{decorator}; decorate it with @{decorator}"
     )

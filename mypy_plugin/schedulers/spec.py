@@ -138,6 +138,9 @@ class SchedulerSpec(Record):
     parameter is left for an argument to come before them.
     ``awaits_sync_results``: the awaitable a sync target returns is awaited too, after the target ran in
     a thread (bgtyped's tasks).
+    ``target_decorator``: the decorator a function target must carry, or the scheduler raises (Temporal's
+    ``temporalio.activity.defn``); only a plain function or method of source code without any decorator is
+    reported, since another decorator may apply it.
     ``requires_one_of``: options of which the scheduler raises unless one is given (Temporal's activity
     timeouts).
     ``solved_from_target``: the call's type is solved from the target alone, the task's arguments standing
@@ -162,6 +165,7 @@ class SchedulerSpec(Record):
         "schedules",
         "solved_from_target",
         "target",
+        "target_decorator",
     )
 
     def __init__(
@@ -181,6 +185,7 @@ class SchedulerSpec(Record):
         awaits_sync_results: bool = False,
         solved_from_target: bool = False,
         requires_one_of: frozenset[str] = frozenset(),
+        target_decorator: str | None = None,
     ) -> None:
         self.owner: Final = owner
         self.member: Final = member
@@ -197,6 +202,7 @@ class SchedulerSpec(Record):
         self.awaits_sync_results: Final = awaits_sync_results
         self.solved_from_target: Final = solved_from_target
         self.requires_one_of: Final = requires_one_of
+        self.target_decorator: Final = target_decorator
 
     @property
     def fullname(self) -> str:

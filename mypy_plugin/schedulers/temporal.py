@@ -41,8 +41,18 @@ _ARG_OR_ARGS: Final = SingleOrPacked(Param("arg"), Param("args"))
 _ACTIVITY_TIMEOUTS: Final = frozenset({"start_to_close_timeout", "schedule_to_close_timeout"})
 
 
+# A function without ``@activity.defn``: ``TypeError("Activity ... missing attributes, was it decorated with
+# @activity.defn?")`` when the workflow schedules it (activity.py, ``_Definition.must_from_callable``).
+_ACTIVITY_DECORATOR: Final = "temporalio.activity.defn"
+
+
 def _entry(
-    owner: str, member: str, target: str, is_method: bool, requires_one_of: frozenset[str] = frozenset()
+    owner: str,
+    member: str,
+    target: str,
+    is_method: bool,
+    requires_one_of: frozenset[str] = frozenset(),
+    target_decorator: str | None = None,
 ) -> SchedulerSpec:
     return SchedulerSpec(
         owner=owner,
@@ -54,12 +64,13 @@ def _entry(
         is_method=is_method,
         solved_from_target=True,
         requires_one_of=requires_one_of,
+        target_decorator=target_decorator,
     )
 
 
 SCHEDULERS: Final[tuple[SchedulerSpec, ...]] = (
     *(
-        _entry(module, member, "activity", is_method=False, requires_one_of=_ACTIVITY_TIMEOUTS)
+        _entry(module, member, "activity", False, _ACTIVITY_TIMEOUTS, _ACTIVITY_DECORATOR)
         for module in _ACTIVITY_MODULES
         for member in _ACTIVITY_SCHEDULERS
     ),

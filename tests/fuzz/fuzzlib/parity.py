@@ -37,6 +37,7 @@ PLUGIN_CODES = frozenset(
         "task-not-async",
         "task-reserved-keyword",
         "task-required-option",
+        "task-undecorated",
         "task-fastapi-injection",
     }
 )

@@ -26,6 +26,7 @@ from .callables import (
 )
 from .records import Record
 from .rendering import expression_name
+from .rules.arg_or_args import report_arg_and_args
 from .rules.completed_later import completed_later
 from .rules.dropped_arguments import report_dropped_by_packed
 from .rules.lambdas import lambda_in_context
@@ -36,11 +37,14 @@ from .rules.options import without_options
 from .rules.partial_keywords import without_partial_bound_keywords
 from .rules.positional_only_schedulers import report_keywords_not_passed
 from .rules.positional_only_target import report_positional_only_target
+from .rules.required_options import report_missing_option
 from .rules.reserved_keywords import check_reserved_keywords
 from .rules.resolved_futures import call_with_resolved_futures, note_resolved, with_resolved_futures
 from .rules.result_callbacks import check_result_callbacks
 from .rules.string_args import report_string_args
+from .rules.supplied_self import without_supplied_self
 from .rules.task_arguments import report_task_errors
+from .rules.undecorated_target import report_undecorated_target
 from .schedulers import Param, Receiver, SchedulerSpec
 from .task_calls import TaskCall, kept, task_call
 
@@ -70,6 +74,9 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
     if not isinstance(api, TypeChecker):
         return NOTHING_FOUND
     if report_string_args(api, ctx, spec) or report_positional_only_target(api, ctx, spec):
+        return NOTHING_FOUND
+    report_missing_option(api, ctx, spec)
+    if report_arg_and_args(api, ctx, spec):
         return NOTHING_FOUND
     task = task_call(ctx, spec)
     if task is None:
@@ -104,6 +111,10 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
     if isinstance(target, NotCallable):
         report_not_callable(api, task, target, spec, ctx.context)
         return Checked(True, found)
+    if isinstance(spec.target, Param) and spec.target.supplies_self:
+        target = Callee(
+            without_supplied_self(target.signature), target.bound_positionally, target.wraps_sync_def
+        )
     # A receiver is the task itself (``send_email.delay(...)``): its name is the one the call spells.
     forced_name = expression_name(task.target) if isinstance(spec.target, Receiver) else None
     if isinstance(spec.target, Receiver):
@@ -111,6 +122,7 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
         if definition is not None:
             target = Callee(definition)
     name = forced_name or display_name(target.signature) or expression_name(task.target)
+    report_undecorated_target(api, task, target.signature, spec, name)
     reported = check_never_awaited(api, task, target, spec, name)
     task = without_partial_bound_keywords(api, task, target, spec, name)
     task = without_options(api, ctx, task, target, spec, name)

@@ -33,6 +33,16 @@ TASK_RESERVED_KEYWORD: Final = ErrorCode(
     "A task keyword collides with a parameter of the scheduler itself",
     CATEGORY,
 )
+TASK_REQUIRED_OPTION: Final = ErrorCode(
+    "task-required-option",
+    "A scheduler that raises unless one of some options is given (Temporal's activity timeouts) gets none",
+    CATEGORY,
+)
+TASK_UNDECORATED: Final = ErrorCode(
+    "task-undecorated",
+    "A function without the decorator its scheduler requires (Temporal's @activity.defn) is scheduled",
+    CATEGORY,
+)
 TASK_FASTAPI_INJECTION: Final = ErrorCode(
     "task-fastapi-injection",
     "A FastAPI route parameter annotated with a subclass of Starlette's BackgroundTasks receives FastAPI's",
@@ -208,4 +218,26 @@ def resolved_future(scheduler: str) -> str:
     return (
         f'"{scheduler}" passes the task the result of a future among its arguments, not the future: '
         "the task's parameter is checked against the result"
+    )
+
+
+def arg_and_args(scheduler: str, arg: str, args: str) -> str:
+    return (
+        f'"{scheduler}" is given both {arg} and {args}=, and raises ValueError; pass the one argument alone, '
+        f"or every argument in {args}=[...]"
+    )
+
+
+def required_option(scheduler: str, options: list[str]) -> str:
+    either = " nor ".join(options)
+    return (
+        f'"{scheduler}" is given neither {either}, and raises ValueError when it schedules the task; '
+        f"give {' or '.join(options)}"
+    )
+
+
+def undecorated(scheduler: str, task: str, decorator: str) -> str:
+    return (
+        f'{quoted(task)} scheduled by "{scheduler}" has no decorator, and "{scheduler}" raises TypeError '
+        f"for a function without @{decorator}; decorate it with @{decorator}"
     )

@@ -13,7 +13,7 @@ from mypy.nodes import ARG_STAR, ARG_STAR2, ArgKind, FuncDef, TypeInfo, Var
 from mypy.types import AnyType, CallableType, Instance, TypeType, get_proper_type
 from mypy.types_utils import remove_optional
 
-from .schedulers.spec import CONSTRUCTOR, Mapped, Receiver, SchedulerSpec, Variadic
+from .schedulers.spec import CONSTRUCTOR, Mapped, Packed, Receiver, SchedulerSpec, Variadic
 
 
 class Registry:
@@ -97,7 +97,8 @@ def _keeps_shape(info: TypeInfo, member: str, spec: SchedulerSpec) -> bool:
         if arguments.kwargs is not None and not _has(names, kinds, arguments.kwargs, ARG_STAR2):
             return False
     else:
-        slots = [slot for slot in (arguments.args, arguments.kwargs) if slot is not None]
+        given = (arguments.args, arguments.kwargs) if isinstance(arguments, Packed) else (arguments.arg,)
+        slots = [slot for slot in given if slot is not None]
         if any(slot.index_in(names) is None for slot in slots):
             return False
     if isinstance(spec.target, Receiver):

@@ -19,6 +19,7 @@ from .spec import (
     Param,
     Receiver,
     SchedulerSpec,
+    SingleOrPacked,
     Variadic,
 )
 
@@ -48,6 +49,13 @@ FAMILIES: Final[dict[str, tuple[str, ...]]] = {
     "dask": ("distributed.cfexecutor", "distributed.client"),
     "dramatiq": ("dramatiq.actor",),
     "rq": ("rq.queue",),
+    "temporal": (
+        "temporalio.client",
+        "temporalio.client._client",
+        "temporalio.workflow",
+        "temporalio.workflow._activities",
+        "temporalio.workflow._workflow_ops",
+    ),
 }
 
 
@@ -73,6 +81,7 @@ __all__ = [
     "Param",
     "Receiver",
     "SchedulerSpec",
+    "SingleOrPacked",
     "Variadic",
     "builtin_schedulers",
     "family_schedulers",

@@ -21,9 +21,11 @@ class Param(Record):
     ``accepts_none``: whether None may stand in the place of a target (``Thread(target=None)`` runs nothing,
     by design). ``accepts_name``: whether a string may stand in the place of a target, the import path of
     the function, resolved by the worker (RQ's ``enqueue("app.tasks.send")``); it is not checked.
+    ``supplies_self``: whether the worker makes the instance a method target runs on, so that a method
+    given through its class (Temporal's ``Child.run``) is called without its first parameter.
     """
 
-    __slots__ = ("accepts_name", "accepts_none", "name", "position")
+    __slots__ = ("accepts_name", "accepts_none", "name", "position", "supplies_self")
 
     def __init__(
         self,
@@ -31,11 +33,13 @@ class Param(Record):
         position: int | None = None,
         accepts_none: bool = False,
         accepts_name: bool = False,
+        supplies_self: bool = False,
     ) -> None:
         self.name: Final = name
         self.position: Final = position
         self.accepts_none: Final = accepts_none
         self.accepts_name: Final = accepts_name
+        self.supplies_self: Final = supplies_self
 
     def index_in(self, names: Sequence[str | None]) -> int | None:
         if self.name is not None and self.name in names:
@@ -128,6 +132,20 @@ class FutureResolution(Record):
         self.nested: Final = nested
 
 
+class SingleOrPacked(Record):
+    """The task takes one positional argument (``arg``), or the items of a packed sequence (``args=``).
+
+    Giving both is a mistake the scheduler raises for (Temporal's ValueError); no keyword ever reaches the
+    task. A sequence is looked into when its shape is known (a list or tuple literal, a fixed-length tuple).
+    """
+
+    __slots__ = ("arg", "args")
+
+    def __init__(self, arg: Param, args: Param) -> None:
+        self.arg: Final = arg
+        self.args: Final = args
+
+
 # What a scheduler does with the coroutine an ``async def`` target returns:
 # - "awaited": awaited (Starlette's tasks); a sync callable's awaitable result is not;
 # - "dropped": the target is only called, in a thread, a process or a callback (never awaited);
@@ -165,6 +183,15 @@ class SchedulerSpec(Record):
     a thread (bgtyped's tasks).
     ``resolved_futures``: the futures the scheduler replaces by their results among the task's arguments
     (`FutureResolution`); their results are what the task's parameters are checked against.
+    ``target_decorator``: the decorator a function target must carry, or the scheduler raises (Temporal's
+    ``temporalio.activity.defn``); only a plain function or method of source code without any decorator is
+    reported, since another decorator may apply it.
+    ``requires_one_of``: options of which the scheduler raises unless one is given (Temporal's activity
+    timeouts).
+    ``solved_from_target``: the call's type is solved from the target alone, the task's arguments standing
+    for nothing, where the declared signature's own inference fails on correct calls: Temporal's overloads
+    tie ``arg`` to the target's parameter through one type variable, which mypy cannot solve for ``[1, 2]``
+    given to a ``list[float]``. The arguments themselves are checked against the task.
     """
 
     __slots__ = (
@@ -177,11 +204,14 @@ class SchedulerSpec(Record):
         "member",
         "name",
         "owner",
+        "requires_one_of",
         "reserved_keywords",
         "resolved_futures",
         "result_callbacks",
         "schedules",
+        "solved_from_target",
         "target",
+        "target_decorator",
     )
 
     def __init__(
@@ -190,7 +220,7 @@ class SchedulerSpec(Record):
         member: str,
         name: str,
         target: Param | Receiver = _FUNC,
-        arguments: Variadic | Packed | Mapped = _ARGS_AND_KWARGS,
+        arguments: Variadic | Packed | Mapped | SingleOrPacked = _ARGS_AND_KWARGS,
         reserved_keywords: frozenset[str] = frozenset(),
         keyword_safe_alternative: str | None = None,
         coroutines: Coroutines = "awaited",
@@ -200,6 +230,9 @@ class SchedulerSpec(Record):
         completed_later: bool = False,
         awaits_sync_results: bool = False,
         resolved_futures: FutureResolution | None = None,
+        solved_from_target: bool = False,
+        requires_one_of: frozenset[str] = frozenset(),
+        target_decorator: str | None = None,
     ) -> None:
         self.owner: Final = owner
         self.member: Final = member
@@ -215,6 +248,9 @@ class SchedulerSpec(Record):
         self.completed_later: Final = completed_later
         self.awaits_sync_results: Final = awaits_sync_results
         self.resolved_futures: Final = resolved_futures
+        self.solved_from_target: Final = solved_from_target
+        self.requires_one_of: Final = requires_one_of
+        self.target_decorator: Final = target_decorator
 
     @property
     def fullname(self) -> str:

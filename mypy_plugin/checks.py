@@ -17,13 +17,14 @@ from .callables import (
     Callee,
     NotCallable,
     PartlyCallable,
+    Target,
     Unchecked,
-    bound_task_definition,
     display_name,
     resolve,
     with_name,
     with_optional_parameters,
 )
+from .definitions import scheduled_result, task_definition
 from .records import Record
 from .rendering import expression_name
 from .rules.completed_later import completed_later
@@ -50,14 +51,21 @@ class Checked(Record):
     ``target_reported``: the target itself was reported (not callable, or its awaitable never awaited);
     the call's result then keeps the opaque type, and mypy does not report the same mistake again through
     it (an unused coroutine). ``found``: argument types inferred again by the plugin (a lambda target, in
-    the context of the task's arguments), by ``id`` of their expression.
+    the context of the task's arguments), by ``id`` of their expression. ``returned``: the call's type,
+    where it carries what the task returns (`scheduled_result`); None where mypy's is kept.
     """
 
-    __slots__ = ("found", "target_reported")
+    __slots__ = ("found", "returned", "target_reported")
 
-    def __init__(self, target_reported: bool = False, found: dict[int, Type] | None = None) -> None:
+    def __init__(
+        self,
+        target_reported: bool = False,
+        found: dict[int, Type] | None = None,
+        returned: Type | None = None,
+    ) -> None:
         self.target_reported: Final = target_reported
         self.found: Final[dict[int, Type]] = {} if found is None else found
+        self.returned: Final = returned
 
 
 NOTHING_FOUND: Final = Checked()
@@ -88,7 +96,19 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
             target_type = remove_optional(proper)
     if isinstance(spec.target, Param) and spec.target.accepts_name and may_be_name(api, target_type):
         return Checked(False, found)
-    target = resolve(target_type, api, task.target)
+    # A receiver is the task itself (``send_email.delay(...)``): its name is the one the call spells.
+    forced_name = expression_name(task.target) if isinstance(spec.target, Receiver) else None
+    definition = (
+        task_definition(api, task.target, task.target_type, spec) if forced_name is not None else None
+    )
+    if definition is not None:
+        target: Target = Callee(definition)
+        if spec.checked_against != "declared":
+            forced_name = None  # the definition found is the task's own, and names it
+    elif spec.checked_against != "declared":
+        return Checked(False, found)  # no definition: mypy checks the declared signature
+    else:
+        target = resolve(target_type, api, task.target)
     if isinstance(target, PartlyCallable):
         # mypy reports such a union as an argument of the wrong type: its code stays, and the callable
         # members are checked.
@@ -102,12 +122,6 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
     if isinstance(target, NotCallable):
         report_not_callable(api, task, target, spec, ctx.context)
         return Checked(True, found)
-    # A receiver is the task itself (``send_email.delay(...)``): its name is the one the call spells.
-    forced_name = expression_name(task.target) if isinstance(spec.target, Receiver) else None
-    if isinstance(spec.target, Receiver):
-        definition = bound_task_definition(task.target, task.target_type)
-        if definition is not None:
-            target = Callee(definition)
     name = forced_name or display_name(target.signature) or expression_name(task.target)
     reported = check_never_awaited(api, task, target, spec, name)
     task = without_partial_bound_keywords(api, task, target, spec, name)
@@ -132,4 +146,5 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
         report_task_errors(api, task, callee, ctx.context, signatures.declared_call_codes(ctx, spec, found))
     elif not reported:
         check_result_callbacks(api, ctx, spec, result, name)
-    return Checked(reported, found)
+    returned = scheduled_result(ctx.default_return_type, result, spec) if definition is not None else None
+    return Checked(reported, found, returned)

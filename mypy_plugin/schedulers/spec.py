@@ -94,6 +94,17 @@ class Packed(Record):
 Coroutines = Literal["awaited", "dropped", "required", "result-awaited"]
 COROUTINE_POLICIES: Final[tuple[Coroutines, ...]] = get_args(Coroutines)
 
+# What a receiver's task arguments are checked against (a `Receiver` entry):
+# - "declared": the task's signature as the receiver's type gives it; where that type has lost the
+#   parameters (a ParamSpec of ``...`` or ``Any``: Celery's ``@app.task``), the decorated definition the
+#   receiver names;
+# - "definition": always the decorated definition the receiver names (``f`` of ``f.remote(...)``,
+#   ``h.m`` of ``h.m.remote(...)``), because the declared signature rejects correct calls (Ray's
+#   ``RemoteFunction0.remote`` takes positional arguments only); where no definition is found, the call
+#   is left to mypy on the declared signature;
+# - "constructor": the constructor of the class the receiver is generic in (Ray's ``ActorClass[C]``).
+CheckedAgainst = Literal["declared", "definition", "constructor"]
+
 
 # The defaults of most entries: the function first (``func``), then its own ``*args, **kwargs``.
 _FUNC: Final = Param("func", 0)
@@ -120,11 +131,16 @@ class SchedulerSpec(Record):
     parameter is left for an argument to come before them.
     ``awaits_sync_results``: the awaitable a sync target returns is awaited too, after the target ran in
     a thread (bgtyped's tasks).
+    ``checked_against``: what a receiver's task arguments are checked against (`CheckedAgainst`).
+    ``reserved_when_configured``: keywords that fail at run time only once the receiver went through a
+    configuration call whose result is still the task (Ray's ``f.options(...).remote(self=1)``, where
+    ``f.remote(self=1)`` works).
     """
 
     __slots__ = (
         "arguments",
         "awaits_sync_results",
+        "checked_against",
         "completed_later",
         "coroutines",
         "is_method",
@@ -133,6 +149,7 @@ class SchedulerSpec(Record):
         "name",
         "owner",
         "reserved_keywords",
+        "reserved_when_configured",
         "result_callbacks",
         "schedules",
         "target",
@@ -153,6 +170,8 @@ class SchedulerSpec(Record):
         result_callbacks: tuple[Param, ...] = (),
         completed_later: bool = False,
         awaits_sync_results: bool = False,
+        checked_against: CheckedAgainst = "declared",
+        reserved_when_configured: frozenset[str] = frozenset(),
     ) -> None:
         self.owner: Final = owner
         self.member: Final = member
@@ -167,6 +186,8 @@ class SchedulerSpec(Record):
         self.result_callbacks: Final = result_callbacks
         self.completed_later: Final = completed_later
         self.awaits_sync_results: Final = awaits_sync_results
+        self.checked_against: Final = checked_against
+        self.reserved_when_configured: Final = reserved_when_configured
 
     @property
     def fullname(self) -> str:

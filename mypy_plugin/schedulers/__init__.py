@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Final
 
-from . import anyio_trio, celery, dramatiq, rq, starlette, stdlib
+from . import anyio_trio, celery, dramatiq, ray, rq, starlette, stdlib
 from .spec import (
     CONSTRUCTOR,
     COROUTINE_POLICIES,
+    CheckedAgainst,
     Coroutines,
     Packed,
     Param,
@@ -27,12 +28,14 @@ BUILTIN_SCHEDULERS: Final[tuple[SchedulerSpec, ...]] = (
     + celery.SCHEDULERS
     + dramatiq.SCHEDULERS
     + rq.SCHEDULERS
+    + ray.SCHEDULERS
 )
 
 __all__ = [
     "BUILTIN_SCHEDULERS",
     "CONSTRUCTOR",
     "COROUTINE_POLICIES",
+    "CheckedAgainst",
     "Coroutines",
     "Packed",
     "Param",

@@ -38,6 +38,7 @@ from .rules.partial_keywords import without_partial_bound_keywords
 from .rules.positional_only_schedulers import report_keywords_not_passed
 from .rules.positional_only_target import report_positional_only_target
 from .rules.reserved_keywords import check_reserved_keywords
+from .rules.resolved_arguments import note_resolved, with_resolved_arguments
 from .rules.result_callbacks import check_result_callbacks
 from .rules.string_args import report_string_args
 from .rules.task_arguments import call_task, report_task_errors
@@ -139,11 +140,13 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
     elif dropped:
         # What the dropped arguments were meant for is reported missing by them already.
         signature = with_optional_parameters(signature)
+    task, resolved = with_resolved_arguments(api, task, spec)
     result, errors = call_task(api, task, signature, ctx.context)
     if errors:
         # Checked again, only now, with the task named after itself and its scheduler for the messages.
         callee = with_name(signature, spec.name, fallback=expression_name(task.target), forced=forced_name)
         report_task_errors(api, task, callee, ctx.context, signatures.declared_call_codes(ctx, spec, found))
+        note_resolved(api, task, errors, resolved, spec)
     elif not reported:
         check_result_callbacks(api, ctx, spec, result, name)
     returned = scheduled_result(ctx.default_return_type, result, spec) if definition is not None else None

@@ -22,6 +22,11 @@ _ACTOR: Final = "ray.actor"
 # The suffixes of the classes' names: no parameter, then one class per number of parameters up to ten.
 _ARITIES: Final = ("NoArgs", *(str(count) for count in range(10)))
 _SELF: Final = frozenset({"self"})
+# Ray resolves an ObjectRef given as an argument itself (2.48 names the class ray._raylet.ObjectRef,
+# 2.60 ray.includes.object_ref.ObjectRef; ray.types.ObjectRef is the generic alias of older code).
+_OBJECT_REFS: Final = frozenset(
+    {"ray._raylet.ObjectRef", "ray.includes.object_ref.ObjectRef", "ray.types.ObjectRef"}
+)
 
 SCHEDULERS: Final[tuple[SchedulerSpec, ...]] = (
     *(
@@ -32,6 +37,7 @@ SCHEDULERS: Final[tuple[SchedulerSpec, ...]] = (
             target=Receiver(),
             coroutines="dropped",
             checked_against="definition",
+            resolved_arguments=_OBJECT_REFS,
             reserved_when_configured=_SELF,
         )
         for arity in _ARITIES
@@ -45,6 +51,7 @@ SCHEDULERS: Final[tuple[SchedulerSpec, ...]] = (
             target=Receiver(),
             coroutines="awaited",
             checked_against="definition",
+            resolved_arguments=_OBJECT_REFS,
             reserved_keywords=_SELF,
         )
         for arity in _ARITIES
@@ -55,6 +62,7 @@ SCHEDULERS: Final[tuple[SchedulerSpec, ...]] = (
         name="remote",
         target=Receiver(),
         checked_against="constructor",
+        resolved_arguments=_OBJECT_REFS,
         reserved_keywords=_SELF,
     ),
 )

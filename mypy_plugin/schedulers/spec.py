@@ -132,6 +132,9 @@ class SchedulerSpec(Record):
     ``awaits_sync_results``: the awaitable a sync target returns is awaited too, after the target ran in
     a thread (bgtyped's tasks).
     ``checked_against``: what a receiver's task arguments are checked against (`CheckedAgainst`).
+    ``resolved_arguments``: fully qualified names of classes whose instances the scheduler replaces by the
+    value they refer to, when given as an argument itself (not inside a container): Ray's ``ObjectRef``.
+    The first type argument is the value's type (``ObjectRef[int]`` gives the task an ``int``).
     ``reserved_when_configured``: keywords that fail at run time only once the receiver went through a
     configuration call whose result is still the task (Ray's ``f.options(...).remote(self=1)``, where
     ``f.remote(self=1)`` works).
@@ -150,6 +153,7 @@ class SchedulerSpec(Record):
         "owner",
         "reserved_keywords",
         "reserved_when_configured",
+        "resolved_arguments",
         "result_callbacks",
         "schedules",
         "target",
@@ -172,6 +176,7 @@ class SchedulerSpec(Record):
         awaits_sync_results: bool = False,
         checked_against: CheckedAgainst = "declared",
         reserved_when_configured: frozenset[str] = frozenset(),
+        resolved_arguments: frozenset[str] = frozenset(),
     ) -> None:
         self.owner: Final = owner
         self.member: Final = member
@@ -188,6 +193,7 @@ class SchedulerSpec(Record):
         self.awaits_sync_results: Final = awaits_sync_results
         self.checked_against: Final = checked_against
         self.reserved_when_configured: Final = reserved_when_configured
+        self.resolved_arguments: Final = resolved_arguments
 
     @property
     def fullname(self) -> str:

@@ -205,7 +205,7 @@ class BgtypedPlugin(Plugin):
 
     def _method_signature(self, member: str, ctx: MethodSigContext) -> FunctionLike:
         entry = self._receiver_entry(member, ctx.type)
-        if entry is None:
+        if entry is None or not _definition_found(entry[0], ctx):
             return ctx.default_signature
         return self._signatures.rewrite(ctx.default_signature, entry[0], ctx.context, ctx.type)
 
@@ -218,6 +218,8 @@ class BgtypedPlugin(Plugin):
             return ctx.default_return_type
         spec, returns_fixed_type = entry
         checked = _check_scheduling_call(ctx, spec)
+        if checked.returned is not None:
+            return checked.returned
         if checked.target_reported or returns_fixed_type:
             return ctx.default_return_type
         return _scheduler_return_type(ctx, spec, checked)
@@ -246,6 +248,26 @@ class BgtypedPlugin(Plugin):
             target = get_proper_type(node.target)
             return target.type if isinstance(target, Instance) else None
         return node if isinstance(node, TypeInfo) else None
+
+
+def _definition_found(spec: SchedulerSpec, ctx: MethodSigContext) -> bool:
+    """Whether a call whose scheduler is checked against the task's definition has one to check against.
+
+    Where none is found, mypy checks the call on the declared signature, as it would without the plugin.
+    """
+    if spec.checked_against == "declared":
+        return True
+    from mypy.checker import TypeChecker
+    from mypy.nodes import CallExpr, MemberExpr
+
+    from .definitions import task_definition
+
+    call = ctx.context
+    if not isinstance(ctx.api, TypeChecker) or not isinstance(call, CallExpr):
+        return False
+    if not isinstance(call.callee, MemberExpr):
+        return False
+    return task_definition(ctx.api, call.callee.expr, ctx.type, spec) is not None
 
 
 def _check_function_call(spec: SchedulerSpec, ctx: FunctionContext) -> Type:

@@ -17,13 +17,14 @@ from .callables import (
     Callee,
     NotCallable,
     PartlyCallable,
+    Target,
     Unchecked,
-    bound_task_definition,
     display_name,
     resolve,
     with_name,
     with_optional_parameters,
 )
+from .definitions import scheduled_result, task_definition
 from .records import Record
 from .rendering import expression_name
 from .rules.arg_or_args import report_arg_and_args
@@ -39,6 +40,7 @@ from .rules.positional_only_schedulers import report_keywords_not_passed
 from .rules.positional_only_target import report_positional_only_target
 from .rules.required_options import report_missing_option
 from .rules.reserved_keywords import check_reserved_keywords
+from .rules.resolved_arguments import note_resolved_arguments, with_resolved_arguments
 from .rules.resolved_futures import call_with_resolved_futures, note_resolved, with_resolved_futures
 from .rules.result_callbacks import check_result_callbacks
 from .rules.string_args import report_string_args
@@ -55,14 +57,21 @@ class Checked(Record):
     ``target_reported``: the target itself was reported (not callable, or its awaitable never awaited);
     the call's result then keeps the opaque type, and mypy does not report the same mistake again through
     it (an unused coroutine). ``found``: argument types inferred again by the plugin (a lambda target, in
-    the context of the task's arguments), by ``id`` of their expression.
+    the context of the task's arguments), by ``id`` of their expression. ``returned``: the call's type,
+    where it carries what the task returns (`scheduled_result`); None where mypy's is kept.
     """
 
-    __slots__ = ("found", "target_reported")
+    __slots__ = ("found", "returned", "target_reported")
 
-    def __init__(self, target_reported: bool = False, found: dict[int, Type] | None = None) -> None:
+    def __init__(
+        self,
+        target_reported: bool = False,
+        found: dict[int, Type] | None = None,
+        returned: Type | None = None,
+    ) -> None:
         self.target_reported: Final = target_reported
         self.found: Final[dict[int, Type]] = {} if found is None else found
+        self.returned: Final = returned
 
 
 NOTHING_FOUND: Final = Checked()
@@ -97,7 +106,19 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
             target_type = remove_optional(proper)
     if isinstance(spec.target, Param) and spec.target.accepts_name and may_be_name(api, target_type):
         return Checked(False, found)
-    target = resolve(target_type, api, task.target)
+    # A receiver is the task itself (``send_email.delay(...)``): its name is the one the call spells.
+    forced_name = expression_name(task.target) if isinstance(spec.target, Receiver) else None
+    definition = (
+        task_definition(api, task.target, task.target_type, spec) if forced_name is not None else None
+    )
+    if definition is not None:
+        target: Target = Callee(definition)
+        if spec.checked_against != "declared":
+            forced_name = None  # the definition found is the task's own, and names it
+    elif spec.checked_against != "declared":
+        return Checked(False, found)  # no definition: mypy checks the declared signature
+    else:
+        target = resolve(target_type, api, task.target)
     if isinstance(target, PartlyCallable):
         # mypy reports such a union as an argument of the wrong type: its code stays, and the callable
         # members are checked.
@@ -115,12 +136,6 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
         target = Callee(
             without_supplied_self(target.signature), target.bound_positionally, target.wraps_sync_def
         )
-    # A receiver is the task itself (``send_email.delay(...)``): its name is the one the call spells.
-    forced_name = expression_name(task.target) if isinstance(spec.target, Receiver) else None
-    if isinstance(spec.target, Receiver):
-        definition = bound_task_definition(task.target, task.target_type)
-        if definition is not None:
-            target = Callee(definition)
     name = forced_name or display_name(target.signature) or expression_name(task.target)
     report_undecorated_target(api, task, target.signature, spec, name)
     reported = check_never_awaited(api, task, target, spec, name)
@@ -139,13 +154,16 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
     elif dropped:
         # What the dropped arguments were meant for is reported missing by them already.
         signature = with_optional_parameters(signature)
+    task, resolved_arguments = with_resolved_arguments(api, task, spec)
     task, result, errors, resolved_futures = call_with_resolved_futures(api, ctx, task, spec, signature)
     if errors:
         # Checked again, only now, with the task named after itself and its scheduler for the messages.
         callee = with_name(signature, spec.name, fallback=expression_name(task.target), forced=forced_name)
         report_task_errors(api, task, callee, ctx.context, signatures.declared_call_codes(ctx, spec, found))
+        note_resolved_arguments(api, task, errors, resolved_arguments, spec)
         if resolved_futures is not None:
             note_resolved(api, errors, resolved_futures, spec)
     elif not reported:
         check_result_callbacks(api, ctx, spec, result, name)
-    return Checked(reported, found)
+    returned = scheduled_result(ctx.default_return_type, result, spec) if definition is not None else None
+    return Checked(reported, found, returned)

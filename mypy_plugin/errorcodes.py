@@ -119,6 +119,10 @@ def string_args(scheduler: str, parameter: str, text: str | None) -> str:
     )
 
 
+def resolved_argument(scheduler: str) -> str:
+    return f'"{scheduler}" passes the task the value this reference refers to: the value is what was checked'
+
+
 def reserved_keyword(scheduler: str, keyword: str, alternative: str | None) -> str:
     message = (
         f'Task keyword "{keyword}" collides with the "{keyword}" parameter of "{scheduler}" and fails at '

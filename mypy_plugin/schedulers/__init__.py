@@ -12,6 +12,7 @@ from typing import Final
 from .spec import (
     CONSTRUCTOR,
     COROUTINE_POLICIES,
+    CheckedAgainst,
     Coroutines,
     FutureResolution,
     Mapped,
@@ -48,6 +49,7 @@ FAMILIES: Final[dict[str, tuple[str, ...]]] = {
     "celery": ("celery.app.task",),
     "dask": ("distributed.cfexecutor", "distributed.client"),
     "dramatiq": ("dramatiq.actor",),
+    "ray": ("ray._private.worker", "ray.actor"),
     "rq": ("rq.queue",),
     "temporal": (
         "temporalio.client",
@@ -74,6 +76,7 @@ __all__ = [
     "CONSTRUCTOR",
     "COROUTINE_POLICIES",
     "FAMILIES",
+    "CheckedAgainst",
     "Coroutines",
     "FutureResolution",
     "Mapped",

@@ -155,6 +155,17 @@ class SingleOrPacked(Record):
 Coroutines = Literal["awaited", "dropped", "required", "result-awaited"]
 COROUTINE_POLICIES: Final[tuple[Coroutines, ...]] = get_args(Coroutines)
 
+# What a receiver's task arguments are checked against (a `Receiver` entry):
+# - "declared": the task's signature as the receiver's type gives it; where that type has lost the
+#   parameters (a ParamSpec of ``...`` or ``Any``: Celery's ``@app.task``), the decorated definition the
+#   receiver names;
+# - "definition": always the decorated definition the receiver names (``f`` of ``f.remote(...)``,
+#   ``h.m`` of ``h.m.remote(...)``), because the declared signature rejects correct calls (Ray's
+#   ``RemoteFunction0.remote`` takes positional arguments only); where no definition is found, the call
+#   is left to mypy on the declared signature;
+# - "constructor": the constructor of the class the receiver is generic in (Ray's ``ActorClass[C]``).
+CheckedAgainst = Literal["declared", "definition", "constructor"]
+
 
 # The defaults of most entries: the function first (``func``), then its own ``*args, **kwargs``.
 _FUNC: Final = Param("func", 0)
@@ -192,11 +203,19 @@ class SchedulerSpec(Record):
     for nothing, where the declared signature's own inference fails on correct calls: Temporal's overloads
     tie ``arg`` to the target's parameter through one type variable, which mypy cannot solve for ``[1, 2]``
     given to a ``list[float]``. The arguments themselves are checked against the task.
+    ``checked_against``: what a receiver's task arguments are checked against (`CheckedAgainst`).
+    ``resolved_arguments``: fully qualified names of classes whose instances the scheduler replaces by the
+    value they refer to, when given as an argument itself (not inside a container): Ray's ``ObjectRef``.
+    The first type argument is the value's type (``ObjectRef[int]`` gives the task an ``int``).
+    ``reserved_when_configured``: keywords that fail at run time only once the receiver went through a
+    configuration call whose result is still the task (Ray's ``f.options(...).remote(self=1)``, where
+    ``f.remote(self=1)`` works).
     """
 
     __slots__ = (
         "arguments",
         "awaits_sync_results",
+        "checked_against",
         "completed_later",
         "coroutines",
         "is_method",
@@ -206,6 +225,8 @@ class SchedulerSpec(Record):
         "owner",
         "requires_one_of",
         "reserved_keywords",
+        "reserved_when_configured",
+        "resolved_arguments",
         "resolved_futures",
         "result_callbacks",
         "schedules",
@@ -233,6 +254,9 @@ class SchedulerSpec(Record):
         solved_from_target: bool = False,
         requires_one_of: frozenset[str] = frozenset(),
         target_decorator: str | None = None,
+        checked_against: CheckedAgainst = "declared",
+        reserved_when_configured: frozenset[str] = frozenset(),
+        resolved_arguments: frozenset[str] = frozenset(),
     ) -> None:
         self.owner: Final = owner
         self.member: Final = member
@@ -251,6 +275,9 @@ class SchedulerSpec(Record):
         self.solved_from_target: Final = solved_from_target
         self.requires_one_of: Final = requires_one_of
         self.target_decorator: Final = target_decorator
+        self.checked_against: Final = checked_against
+        self.reserved_when_configured: Final = reserved_when_configured
+        self.resolved_arguments: Final = resolved_arguments
 
     @property
     def fullname(self) -> str:

@@ -27,10 +27,11 @@ from mypy.types import FunctionLike, Instance, Type, get_proper_type
 from . import errorcodes  # noqa: F401
 from .config import BgtypedConfig, load_config
 from .registry import Registry
-from .schedulers import BUILTIN_SCHEDULERS, CONSTRUCTOR, SchedulerSpec
+from .schedulers import BUILTIN_SCHEDULERS, CONSTRUCTOR, SchedulerSpec, with_worker_settings
 
 if TYPE_CHECKING:
     from . import checks
+    from .job_deps import JobDependencies
     from .signatures import SchedulerSignatures
 
 RELEASE: Final = "0.4.0"
@@ -69,7 +70,9 @@ class BgtypedPlugin(Plugin):
     def __init__(self, options: Any) -> None:
         super().__init__(options)
         self._config: Final[BgtypedConfig] = load_config(options.config_file)
-        self._registry: Final[Registry] = Registry.build(self.schedulers + self._config.schedulers)
+        self._registry: Final[Registry] = Registry.build(
+            with_worker_settings(self.schedulers + self._config.schedulers, self._config.worker_settings)
+        )
         # Asked for once per module when mypy reads or writes its cache: one short string, computed once.
         self._settings_version: Final = settings_version(self._config)
         _snapshot_settings(self._settings_version)
@@ -93,6 +96,7 @@ class BgtypedPlugin(Plugin):
             self._receivers,
         )
         self._signatures: SchedulerSignatures | None = None
+        self._job_dependencies: Final = self._find_job_dependencies()
         self._method_signature_hooks: Final = {
             member: partial(self._method_signature, member) for member in self._registry.by_member
         }
@@ -110,8 +114,29 @@ class BgtypedPlugin(Plugin):
             self._signatures.clear()
 
     def report_config_data(self, ctx: ReportConfigContext) -> str:
-        """The release and the digest of the settings: a cached module checked under others is rechecked."""
+        """The release and the digest of the settings: a cached module checked under others is rechecked.
+
+        A module enqueueing jobs by name adds the digest of the worker modules' sources.
+        """
+        if self._job_dependencies is not None:
+            workers = self._job_dependencies.config_data(ctx.id, ctx.path)
+            if workers is not None:
+                return f"{self._settings_version};workers={workers}"
         return self._settings_version
+
+    def get_additional_deps(self, file: MypyFile) -> list[tuple[int, str, int]]:
+        """The configured worker modules, for a module enqueueing jobs by name (`job_deps`)."""
+        if self._job_dependencies is None:
+            return []
+        return self._job_dependencies.additional_deps(file.fullname, file.path)
+
+    def _find_job_dependencies(self) -> JobDependencies | None:
+        """The build order of jobs named by a string, when worker settings are configured."""
+        if not self._config.worker_settings:
+            return None
+        from .job_deps import JobDependencies
+
+        return JobDependencies.build(self._config.worker_settings, self._registry, self.options.mypy_path)
 
     def _answer_queries_from_tables(self) -> None:
         """Make each hook query the lookup of its per-build table, unless a subclass overrides the query.

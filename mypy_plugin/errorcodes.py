@@ -33,6 +33,11 @@ TASK_RESERVED_KEYWORD: Final = ErrorCode(
     "A task keyword collides with a parameter of the scheduler itself",
     CATEGORY,
 )
+TASK_UNKNOWN_JOB: Final = ErrorCode(
+    "task-unknown-job",
+    "A job is enqueued by a name that none of the configured worker settings registers",
+    CATEGORY,
+)
 TASK_FASTAPI_INJECTION: Final = ErrorCode(
     "task-fastapi-injection",
     "A FastAPI route parameter annotated with a subclass of Starlette's BackgroundTasks receives FastAPI's",
@@ -202,3 +207,19 @@ def target_positional_only(scheduler: str, parameter: str, fix: str | None) -> s
         f'without "{parameter}="'
     )
     return message if fix is None else f"{message}: {fix}"
+
+
+def unknown_job(scheduler: str, job: str, settings: str, nearest: str | None) -> str:
+    message = f'No job named "{job}" in {settings}: "{scheduler}" enqueues a job no worker runs'
+    return message if nearest is None else f'{message}; did you mean "{nearest}"?'
+
+
+def job_not_told(job: str, settings: str, reason: str) -> str:
+    return f'Job "{job}" is not checked: the function list of {settings} cannot be read ({reason})'
+
+
+def misspelt_option(scheduler: str, keyword: str, task: str, option: str, library: str) -> str:
+    return (
+        f'Unexpected keyword argument "{keyword}" for {quoted(task)} scheduled by "{scheduler}": it reaches '
+        f'the job, which does not take it; {library}\'s option is "{option}"'
+    )

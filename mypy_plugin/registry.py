@@ -81,7 +81,7 @@ def _keeps_shape(info: TypeInfo, member: str, spec: SchedulerSpec) -> bool:
     kinds = node.arg_kinds[1:]
     arguments = spec.arguments
     if isinstance(arguments, Variadic):
-        if not _has(names, kinds, arguments.args, ARG_STAR):
+        if arguments.args is not None and not _has(names, kinds, arguments.args, ARG_STAR):
             return False
         if arguments.kwargs is not None and not _has(names, kinds, arguments.kwargs, ARG_STAR2):
             return False

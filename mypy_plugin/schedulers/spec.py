@@ -21,9 +21,11 @@ class Param(Record):
     ``accepts_none``: whether None may stand in the place of a target (``Thread(target=None)`` runs nothing,
     by design). ``accepts_name``: whether a string may stand in the place of a target, the import path of
     the function, resolved by the worker (RQ's ``enqueue("app.tasks.send")``); it is not checked.
+    ``job_names``: the string is instead a job's name, which the worker looks up in its own function list
+    (`JobNames`): a literal name is resolved through the worker settings the project names, and checked.
     """
 
-    __slots__ = ("accepts_name", "accepts_none", "name", "position")
+    __slots__ = ("accepts_name", "accepts_none", "job_names", "name", "position")
 
     def __init__(
         self,
@@ -31,11 +33,13 @@ class Param(Record):
         position: int | None = None,
         accepts_none: bool = False,
         accepts_name: bool = False,
+        job_names: JobNames | None = None,
     ) -> None:
         self.name: Final = name
         self.position: Final = position
         self.accepts_none: Final = accepts_none
-        self.accepts_name: Final = accepts_name
+        self.accepts_name: Final = accepts_name or job_names is not None
+        self.job_names: Final = job_names
 
     def index_in(self, names: Sequence[str | None]) -> int | None:
         if self.name is not None and self.name in names:
@@ -45,6 +49,23 @@ class Param(Record):
         return None
 
 
+class JobNames(Record):
+    """Jobs named by a string that the worker looks up in its function list (arq, saq).
+
+    ``library`` says how a worker's list is written and read (``"arq"``, ``"saq"``); ``settings`` are the
+    worker settings the project names (``"app.worker:WorkerSettings"``), empty until configured: a name is
+    then left unchecked. Both libraries' workers call the function with their context first.
+    ``options`` are the scheduler's own keywords, for the one a misspelt keyword resembles.
+    """
+
+    __slots__ = ("library", "options", "settings")
+
+    def __init__(self, library: str, options: frozenset[str], settings: tuple[str, ...] = ()) -> None:
+        self.library: Final = library
+        self.options: Final = options
+        self.settings: Final = settings
+
+
 class Receiver(Record):
     """The scheduled function is the object the scheduling method is called on (``task.delay(...)``)."""
 
@@ -52,7 +73,8 @@ class Receiver(Record):
 
 
 class Variadic(Record):
-    """The task's arguments are the scheduler's own ``*args`` and ``**kwargs`` (named here).
+    """The task's arguments are the scheduler's own ``*args`` and ``**kwargs`` (named here; no ``args`` for
+    a scheduler that passes keywords only).
 
     ``options`` are keywords the scheduler takes out of ``**kwargs`` as its own (RQ's ``job_timeout``,
     ``description``): they never reach the task. ``packed_keywords`` name two keywords (a tuple and a
@@ -64,7 +86,7 @@ class Variadic(Record):
 
     def __init__(
         self,
-        args: str = "args",
+        args: str | None = "args",
         kwargs: str | None = "kwargs",
         options: frozenset[str] = frozenset(),
         packed_keywords: tuple[str, str] | None = None,

@@ -16,6 +16,7 @@ from mypy.nodes import (
     ARG_OPT,
     ARG_POS,
     ARG_STAR,
+    GDEF,
     Decorator,
     Expression,
     FuncDef,
@@ -24,11 +25,12 @@ from mypy.nodes import (
     StrExpr,
     SymbolNode,
     SymbolTable,
+    SymbolTableNode,
     TypeInfo,
     Var,
 )
 from mypy.server.trigger import make_trigger
-from mypy.types import CallableType, Overloaded, ProperType, Type, get_proper_type
+from mypy.types import AnyType, CallableType, Overloaded, ProperType, Type, TypeOfAny, get_proper_type
 
 from . import errorcodes
 from .records import Record
@@ -39,6 +41,8 @@ from .worker_sources import Entry, function_list
 _REGISTERING: Final = frozenset({"arq.worker.func", "arq.cron.cron", "saq.job.CronJob"})
 
 
+# The name `_mark_for_the_daemon` adds to a worker module's symbol table.
+_DAEMON_MARKER: Final = "__bgtyped_job_list__"
 # saq's ``Job`` field holding the job's keywords.
 _PACKED_KEYWORDS: Final = "kwargs"
 
@@ -101,6 +105,7 @@ def _registered(api: TypeChecker, jobs: JobNames) -> _Registered:
         if module is None:
             unreadable.append(f'module "{module_name}" is not part of this check')
             continue
+        _mark_for_the_daemon(api, module)
         listed = function_list(module.path, name, jobs.library)
         if listed.unreadable is not None:
             unreadable.append(listed.unreadable)
@@ -212,6 +217,23 @@ def _report_unknown(
     nearest = difflib.get_close_matches(name_expr.value, sorted(registered.jobs), n=1)
     message = errorcodes.unknown_job(scheduler, name_expr.value, settings, nearest[0] if nearest else None)
     api.fail(message, name_expr, code=errorcodes.TASK_UNKNOWN_JOB)
+
+
+def _mark_for_the_daemon(api: TypeChecker, module: MypyFile) -> None:
+    """Have the daemon check the calling code again whenever it analyses the worker module again.
+
+    An edit of the function list may leave every type of the worker module as it was: nothing the daemon
+    compares would change. A name added here to the module's symbol table (never exported nor written to
+    the cache) is missing from the table the daemon builds anew, and that difference sets the calling
+    code to be checked again, which adds the name back.
+    """
+    if not api.options.fine_grained_incremental:
+        return
+    if _DAEMON_MARKER not in module.names:
+        marker = Var(_DAEMON_MARKER, AnyType(TypeOfAny.special_form))
+        marker._fullname = f"{module.fullname}.{_DAEMON_MARKER}"
+        module.names[_DAEMON_MARKER] = SymbolTableNode(GDEF, marker, module_public=False, no_serialize=True)
+    _depend_on(api, f"{module.fullname}.{_DAEMON_MARKER}")
 
 
 def _depend_on(api: TypeChecker, fullname: str) -> None:

@@ -149,6 +149,10 @@ def _ini_section(path: Path) -> tuple[Mapping[str, object], str]:
     if not parser.has_section(INI_SECTION):
         return {}, where
     section: dict[str, object] = dict(parser.items(INI_SECTION))
+    for key in WORKER_SETTINGS_KEYS:
+        value = section.get(key)
+        if isinstance(value, str):
+            section[key] = [item.strip() for item in value.replace("\n", ",").split(",") if item.strip()]
     schedulers = section.get("schedulers")
     if isinstance(schedulers, str):
         # One scheduler a line, as ``key=value`` pairs; list values separated by commas.
@@ -201,20 +205,15 @@ def _parse(section: Mapping[str, object], where: str) -> BgtypedConfig:
 
 
 def _worker_settings(value: object, key: str, where: str) -> list[str]:
-    """``"module:name"`` strings: a list in pyproject.toml, comma-separated in an ini file."""
-    items = (
-        [item.strip() for item in value.replace("\n", ",").split(",") if item.strip()]
-        if isinstance(value, str)
-        else value
-    )
-    if not isinstance(items, list) or not all(
-        isinstance(item, str) and _is_settings_name(item) for item in items
+    """``"module:name"`` strings (an ini file's comma-separated value is made a list when read)."""
+    if not isinstance(value, list) or not all(
+        isinstance(item, str) and _is_settings_name(item) for item in value
     ):
         _fail(
             f"{key} in {where} must be a list of worker settings, each the module and the name in it joined "
             f'by a colon, such as "app.worker:WorkerSettings"; got {value!r}'
         )
-    return [str(item) for item in items]
+    return [str(item) for item in value]
 
 
 def _is_settings_name(text: str) -> bool:

@@ -82,4 +82,4 @@ def _spells_any(path: str, stamp: tuple[int, int], members: frozenset[str]) -> b
         text = Path(path).read_text(encoding="utf-8", errors="replace")
     except OSError:
         return False
-    return any(member in text for member in members)
+    return any(f".{member}(" in text for member in members)

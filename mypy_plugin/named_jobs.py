@@ -20,6 +20,8 @@ from mypy.nodes import (
     Decorator,
     Expression,
     FuncDef,
+    FuncItem,
+    LambdaExpr,
     MypyFile,
     OverloadedFuncDef,
     StrExpr,
@@ -238,6 +240,9 @@ def _mark_for_the_daemon(api: TypeChecker, module: MypyFile) -> None:
 
 def _depend_on(api: TypeChecker, fullname: str) -> None:
     """Have the daemon check the calling code again when ``fullname`` changes (mypy's fine-grained deps)."""
-    function = api.scope.top_level_function()
-    target = function.fullname if function is not None else api.tree.fullname
+    # The daemon's targets are a module's top level and its outermost functions (a method counts as one).
+    functions = [
+        item for item in api.scope.stack if isinstance(item, FuncItem) and not isinstance(item, LambdaExpr)
+    ]
+    target = functions[0].fullname if functions else api.tree.fullname
     api.tree.plugin_deps.setdefault(make_trigger(fullname), set()).add(target)

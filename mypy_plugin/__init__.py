@@ -28,10 +28,11 @@ from . import errorcodes, partials, routes, signatures  # noqa: F401
 from .callables import PARTIAL
 from .config import BgtypedConfig, load_config
 from .registry import Registry
-from .schedulers import CONSTRUCTOR, FAMILIES, SchedulerSpec, family_schedulers
+from .schedulers import CONSTRUCTOR, FAMILIES, SchedulerSpec, family_schedulers, with_worker_settings
 
 if TYPE_CHECKING:
     from . import checks
+    from .job_deps import JobDependencies
 
 RELEASE: Final = "0.4.0"
 # The release; once the plugin is constructed, with the digest of its settings (see `_snapshot_settings`).
@@ -69,11 +70,16 @@ class BgtypedPlugin(Plugin):
     def __init__(self, options: Any) -> None:
         super().__init__(options)
         self._config: Final[BgtypedConfig] = load_config(options.config_file)
-        self._registry: Final[Registry] = Registry.build(self.schedulers + self._config.schedulers)
+        self._registry: Final[Registry] = Registry.build(
+            with_worker_settings(self.schedulers + self._config.schedulers, self._config.worker_settings)
+        )
         # The families whose entries are not loaded yet (`_load_families`), and how many modules the build
-        # held when that was last looked at.
+        # held when that was last looked at. A library given worker settings is in use: its family is
+        # loaded now.
         self._unloaded_families: Final = dict(FAMILIES)
         self._modules_seen = 0
+        for library in {library for library, _ in self._config.worker_settings}:
+            self._load_family(library)
         # Asked for once per module when mypy reads or writes its cache: one short string, computed once.
         self._settings_version: Final = settings_version(self._config)
         _snapshot_settings(self._settings_version)
@@ -97,6 +103,7 @@ class BgtypedPlugin(Plugin):
             self._receivers,
         )
         self._signatures: Final = signatures.SchedulerSignatures()
+        self._job_dependencies: Final = self._find_job_dependencies()
         self._answer_queries_from_tables()
 
     def set_modules(self, modules: dict[str, MypyFile]) -> None:
@@ -107,8 +114,29 @@ class BgtypedPlugin(Plugin):
         self._signatures.clear()
 
     def report_config_data(self, ctx: ReportConfigContext) -> str:
-        """The release and the digest of the settings: a cached module checked under others is rechecked."""
+        """The release and the digest of the settings: a cached module checked under others is rechecked.
+
+        A module enqueueing jobs by name adds the digest of the worker modules' sources.
+        """
+        if self._job_dependencies is not None:
+            workers = self._job_dependencies.config_data(ctx.id, ctx.path)
+            if workers is not None:
+                return f"{self._settings_version};workers={workers}"
         return self._settings_version
+
+    def get_additional_deps(self, file: MypyFile) -> list[tuple[int, str, int]]:
+        """The configured worker modules, for a module enqueueing jobs by name (`job_deps`)."""
+        if self._job_dependencies is None:
+            return []
+        return self._job_dependencies.additional_deps(file.fullname, file.path)
+
+    def _find_job_dependencies(self) -> JobDependencies | None:
+        """The build order of jobs named by a string, when worker settings are configured."""
+        if not self._config.worker_settings:
+            return None
+        from .job_deps import JobDependencies
+
+        return JobDependencies.build(self._config.worker_settings, self._registry, self.options.mypy_path)
 
     def _answer_queries_from_tables(self) -> None:
         """Make each hook query the lookup of its per-build table, unless a subclass overrides the query.
@@ -153,8 +181,12 @@ class BgtypedPlugin(Plugin):
         self._modules_seen = len(modules)
         for family, family_modules in list(self._unloaded_families.items()):
             if any(module in modules for module in family_modules):
-                del self._unloaded_families[family]
-                self._registry.add(family_schedulers(family))
+                self._load_family(family)
+
+    def _load_family(self, family: str) -> None:
+        del self._unloaded_families[family]
+        schedulers = family_schedulers(family)
+        self._registry.add(with_worker_settings(schedulers, self._config.worker_settings))
 
     def _method_signature_hook(self, fullname: str) -> _MethodSignatureHook | None:
         self._load_families()

@@ -25,11 +25,13 @@ from .callables import (
     with_optional_parameters,
 )
 from .definitions import scheduled_result, task_definition
+from .named_jobs import named_job
 from .records import Record
 from .rendering import expression_name
 from .rules.arg_or_args import report_arg_and_args
 from .rules.completed_later import completed_later
 from .rules.dropped_arguments import report_dropped_by_packed
+from .rules.job_options import without_misspelt_options
 from .rules.lambdas import lambda_in_context
 from .rules.named_targets import may_be_name
 from .rules.never_awaited import check_never_awaited
@@ -104,12 +106,20 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
             return Checked(False, found)
         if isinstance(proper, UnionType):
             target_type = remove_optional(proper)
+    job_name = None
     if isinstance(spec.target, Param) and spec.target.accepts_name and may_be_name(api, target_type):
-        return Checked(False, found)
-    # A receiver is the task itself (``send_email.delay(...)``): its name is the one the call spells.
-    forced_name = expression_name(task.target) if isinstance(spec.target, Receiver) else None
+        jobs = spec.target.job_names
+        job = None if jobs is None else named_job(api, task.target, jobs, spec.name, task.names)
+        if job is None:
+            return Checked(False, found)
+        job_name, target_type = job.name, job.signature
+    # A receiver is the task itself (``send_email.delay(...)``): its name is the one the call spells; a job
+    # named by a string is named after that string.
+    forced_name = job_name or (expression_name(task.target) if isinstance(spec.target, Receiver) else None)
     definition = (
-        task_definition(api, task.target, task.target_type, spec) if forced_name is not None else None
+        task_definition(api, task.target, task.target_type, spec)
+        if isinstance(spec.target, Receiver)
+        else None
     )
     if definition is not None:
         target: Target = Callee(definition)
@@ -141,6 +151,8 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
     reported = check_never_awaited(api, task, target, spec, name)
     task = without_partial_bound_keywords(api, task, target, spec, name)
     task = without_options(api, ctx, task, target, spec, name)
+    if job_name is not None and isinstance(spec.target, Param) and spec.target.job_names is not None:
+        task = without_misspelt_options(api, task, target, spec.target.job_names, spec.name, name)
     dropped = report_dropped_by_packed(api, ctx, spec, name)
     not_passed = report_keywords_not_passed(api, ctx, spec, task, target, name)
     signature = target.signature

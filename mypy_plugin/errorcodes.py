@@ -43,6 +43,11 @@ TASK_UNDECORATED: Final = ErrorCode(
     "A function without the decorator its scheduler requires (Temporal's @activity.defn) is scheduled",
     CATEGORY,
 )
+TASK_UNKNOWN_JOB: Final = ErrorCode(
+    "task-unknown-job",
+    "A job is enqueued by a name that none of the configured worker settings registers",
+    CATEGORY,
+)
 TASK_FASTAPI_INJECTION: Final = ErrorCode(
     "task-fastapi-injection",
     "A FastAPI route parameter annotated with a subclass of Starlette's BackgroundTasks receives FastAPI's",
@@ -244,4 +249,20 @@ def undecorated(scheduler: str, task: str, decorator: str) -> str:
     return (
         f'{quoted(task)} scheduled by "{scheduler}" has no decorator, and "{scheduler}" raises TypeError '
         f"for a function without @{decorator}; decorate it with @{decorator}"
+    )
+
+
+def unknown_job(scheduler: str, job: str, settings: str, nearest: str | None) -> str:
+    message = f'No job named "{job}" in {settings}: "{scheduler}" enqueues a job no worker runs'
+    return message if nearest is None else f'{message}; did you mean "{nearest}"?'
+
+
+def job_not_told(job: str, settings: str, reason: str) -> str:
+    return f'Job "{job}" is not checked: the function list of {settings} cannot be read ({reason})'
+
+
+def misspelt_option(scheduler: str, keyword: str, task: str, option: str, library: str) -> str:
+    return (
+        f'Unexpected keyword argument "{keyword}" for {quoted(task)} scheduled by "{scheduler}": it reaches '
+        f'the job, which does not take it; {library}\'s option is "{option}"'
     )

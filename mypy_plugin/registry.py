@@ -92,7 +92,7 @@ def _keeps_shape(info: TypeInfo, member: str, spec: SchedulerSpec) -> bool:
     arguments = spec.arguments
     if isinstance(arguments, Variadic | Mapped):
         star = arguments.args if isinstance(arguments, Variadic) else arguments.iterables
-        if not _has(names, kinds, star, ARG_STAR):
+        if star is not None and not _has(names, kinds, star, ARG_STAR):
             return False
         if arguments.kwargs is not None and not _has(names, kinds, arguments.kwargs, ARG_STAR2):
             return False

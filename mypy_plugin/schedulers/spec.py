@@ -23,9 +23,11 @@ class Param(Record):
     the function, resolved by the worker (RQ's ``enqueue("app.tasks.send")``); it is not checked.
     ``supplies_self``: whether the worker makes the instance a method target runs on, so that a method
     given through its class (Temporal's ``Child.run``) is called without its first parameter.
+    ``job_names``: the string is instead a job's name, which the worker looks up in its own function list
+    (`JobNames`): a literal name is resolved through the worker settings the project names, and checked.
     """
 
-    __slots__ = ("accepts_name", "accepts_none", "name", "position", "supplies_self")
+    __slots__ = ("accepts_name", "accepts_none", "job_names", "name", "position", "supplies_self")
 
     def __init__(
         self,
@@ -34,12 +36,14 @@ class Param(Record):
         accepts_none: bool = False,
         accepts_name: bool = False,
         supplies_self: bool = False,
+        job_names: JobNames | None = None,
     ) -> None:
         self.name: Final = name
         self.position: Final = position
         self.accepts_none: Final = accepts_none
-        self.accepts_name: Final = accepts_name
+        self.accepts_name: Final = accepts_name or job_names is not None
         self.supplies_self: Final = supplies_self
+        self.job_names: Final = job_names
 
     def index_in(self, names: Sequence[str | None]) -> int | None:
         if self.name is not None and self.name in names:
@@ -49,6 +53,23 @@ class Param(Record):
         return None
 
 
+class JobNames(Record):
+    """Jobs named by a string that the worker looks up in its function list (arq, saq).
+
+    ``library`` says how a worker's list is written and read (``"arq"``, ``"saq"``); ``settings`` are the
+    worker settings the project names (``"app.worker:WorkerSettings"``), empty until configured: a name is
+    then left unchecked. Both libraries' workers call the function with their context first.
+    ``options`` are the scheduler's own keywords, for the one a misspelt keyword resembles.
+    """
+
+    __slots__ = ("library", "options", "settings")
+
+    def __init__(self, library: str, options: frozenset[str], settings: tuple[str, ...] = ()) -> None:
+        self.library: Final = library
+        self.options: Final = options
+        self.settings: Final = settings
+
+
 class Receiver(Record):
     """The scheduled function is the object the scheduling method is called on (``task.delay(...)``)."""
 
@@ -56,7 +77,8 @@ class Receiver(Record):
 
 
 class Variadic(Record):
-    """The task's arguments are the scheduler's own ``*args`` and ``**kwargs`` (named here).
+    """The task's arguments are the scheduler's own ``*args`` and ``**kwargs`` (named here; no ``args`` for
+    a scheduler that passes keywords only).
 
     ``options`` are keywords the scheduler takes as its own, out of ``**kwargs`` (RQ's ``job_timeout``,
     ``description``) or as parameters of its own (Dask's ``key``, ``retries``): they never reach the task.
@@ -69,7 +91,7 @@ class Variadic(Record):
 
     def __init__(
         self,
-        args: str = "args",
+        args: str | None = "args",
         kwargs: str | None = "kwargs",
         options: frozenset[str] = frozenset(),
         packed_keywords: tuple[str, str] | None = None,

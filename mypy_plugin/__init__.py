@@ -28,10 +28,11 @@ from . import errorcodes, partials, routes, signatures  # noqa: F401
 from .callables import PARTIAL
 from .config import BgtypedConfig, load_config
 from .registry import Registry
-from .schedulers import CONSTRUCTOR, FAMILIES, SchedulerSpec, family_schedulers
+from .schedulers import CONSTRUCTOR, FAMILIES, SchedulerSpec, family_schedulers, with_worker_settings
 
 if TYPE_CHECKING:
     from . import checks
+    from .job_deps import JobDependencies
 
 RELEASE: Final = "0.4.0"
 # The release; once the plugin is constructed, with the digest of its settings (see `_snapshot_settings`).
@@ -69,11 +70,16 @@ class BgtypedPlugin(Plugin):
     def __init__(self, options: Any) -> None:
         super().__init__(options)
         self._config: Final[BgtypedConfig] = load_config(options.config_file)
-        self._registry: Final[Registry] = Registry.build(self.schedulers + self._config.schedulers)
+        self._registry: Final[Registry] = Registry.build(
+            with_worker_settings(self.schedulers + self._config.schedulers, self._config.worker_settings)
+        )
         # The families whose entries are not loaded yet (`_load_families`), and how many modules the build
-        # held when that was last looked at.
+        # held when that was last looked at. A library given worker settings is in use: its family is
+        # loaded now.
         self._unloaded_families: Final = dict(FAMILIES)
         self._modules_seen = 0
+        for library in {library for library, _ in self._config.worker_settings}:
+            self._load_family(library)
         # Asked for once per module when mypy reads or writes its cache: one short string, computed once.
         self._settings_version: Final = settings_version(self._config)
         _snapshot_settings(self._settings_version)
@@ -97,6 +103,7 @@ class BgtypedPlugin(Plugin):
             self._receivers,
         )
         self._signatures: Final = signatures.SchedulerSignatures()
+        self._job_dependencies: Final = self._find_job_dependencies()
         self._answer_queries_from_tables()
 
     def set_modules(self, modules: dict[str, MypyFile]) -> None:
@@ -107,8 +114,29 @@ class BgtypedPlugin(Plugin):
         self._signatures.clear()
 
     def report_config_data(self, ctx: ReportConfigContext) -> str:
-        """The release and the digest of the settings: a cached module checked under others is rechecked."""
+        """The release and the digest of the settings: a cached module checked under others is rechecked.
+
+        A module enqueueing jobs by name adds the digest of the worker modules' sources.
+        """
+        if self._job_dependencies is not None:
+            workers = self._job_dependencies.config_data(ctx.id, ctx.path)
+            if workers is not None:
+                return f"{self._settings_version};workers={workers}"
         return self._settings_version
+
+    def get_additional_deps(self, file: MypyFile) -> list[tuple[int, str, int]]:
+        """The configured worker modules, for a module enqueueing jobs by name (`job_deps`)."""
+        if self._job_dependencies is None:
+            return []
+        return self._job_dependencies.additional_deps(file.fullname, file.path)
+
+    def _find_job_dependencies(self) -> JobDependencies | None:
+        """The build order of jobs named by a string, when worker settings are configured."""
+        if not self._config.worker_settings:
+            return None
+        from .job_deps import JobDependencies
+
+        return JobDependencies.build(self._config.worker_settings, self._registry, self.options.mypy_path)
 
     def _answer_queries_from_tables(self) -> None:
         """Make each hook query the lookup of its per-build table, unless a subclass overrides the query.
@@ -153,8 +181,12 @@ class BgtypedPlugin(Plugin):
         self._modules_seen = len(modules)
         for family, family_modules in list(self._unloaded_families.items()):
             if any(module in modules for module in family_modules):
-                del self._unloaded_families[family]
-                self._registry.add(family_schedulers(family))
+                self._load_family(family)
+
+    def _load_family(self, family: str) -> None:
+        del self._unloaded_families[family]
+        schedulers = family_schedulers(family)
+        self._registry.add(with_worker_settings(schedulers, self._config.worker_settings))
 
     def _method_signature_hook(self, fullname: str) -> _MethodSignatureHook | None:
         self._load_families()
@@ -205,7 +237,7 @@ class BgtypedPlugin(Plugin):
 
     def _method_signature(self, member: str, ctx: MethodSigContext) -> FunctionLike:
         entry = self._receiver_entry(member, ctx.type)
-        if entry is None:
+        if entry is None or not _definition_found(entry[0], ctx):
             return ctx.default_signature
         return self._signatures.rewrite(ctx.default_signature, entry[0], ctx.context, ctx.type)
 
@@ -218,6 +250,8 @@ class BgtypedPlugin(Plugin):
             return ctx.default_return_type
         spec, returns_fixed_type = entry
         checked = _check_scheduling_call(ctx, spec)
+        if checked.returned is not None:
+            return checked.returned
         if checked.target_reported or returns_fixed_type:
             return ctx.default_return_type
         return _scheduler_return_type(ctx, spec, checked)
@@ -246,6 +280,26 @@ class BgtypedPlugin(Plugin):
             target = get_proper_type(node.target)
             return target.type if isinstance(target, Instance) else None
         return node if isinstance(node, TypeInfo) else None
+
+
+def _definition_found(spec: SchedulerSpec, ctx: MethodSigContext) -> bool:
+    """Whether a call whose scheduler is checked against the task's definition has one to check against.
+
+    Where none is found, mypy checks the call on the declared signature, as it would without the plugin.
+    """
+    if spec.checked_against == "declared":
+        return True
+    from mypy.checker import TypeChecker
+    from mypy.nodes import CallExpr, MemberExpr
+
+    from .definitions import task_definition
+
+    call = ctx.context
+    if not isinstance(ctx.api, TypeChecker) or not isinstance(call, CallExpr):
+        return False
+    if not isinstance(call.callee, MemberExpr):
+        return False
+    return task_definition(ctx.api, call.callee.expr, ctx.type, spec) is not None
 
 
 def _check_function_call(spec: SchedulerSpec, ctx: FunctionContext) -> Type:

@@ -15,10 +15,8 @@ from mypy.nodes import (
     NOT_ABSTRACT,
     Context,
     Decorator,
-    Expression,
     FuncDef,
     MypyFile,
-    RefExpr,
 )
 from mypy.subtypes import find_member
 from mypy.type_visitor import TypeQuery
@@ -30,8 +28,6 @@ from mypy.types import (
     LiteralType,
     NoneType,
     Overloaded,
-    Parameters,
-    ParamSpecType,
     ProperType,
     TupleType,
     Type,
@@ -345,44 +341,6 @@ def may_not_be_coroutine(typ: Type) -> bool:
     if isinstance(proper, Instance):
         return not proper.type.has_base(COROUTINE)
     return not isinstance(proper, AnyType | TypeVarType | UninhabitedType)
-
-
-def bound_task_definition(expr: Expression, receiver: Type) -> CallableType | None:
-    """What a task is called with, from its decorated definition, when the task's type does not say.
-
-    ``@shared_task(bind=True)`` on ``def rebuild(self: Task[..., str], version: int)`` gives
-    ``Task[Any, str]``: celery-types takes the task's parameters from the annotation of ``self``. The
-    definition's own parameters after ``self`` are the ones the task is called with.
-    """
-    receiver = get_proper_type(receiver)
-    if not isinstance(expr, RefExpr) or not isinstance(expr.node, Decorator):
-        return None
-    if not isinstance(receiver, Instance) or not _parameters_unknown(receiver):
-        return None
-    definition = expr.node.func.type
-    if not isinstance(definition, CallableType) or not definition.arg_kinds:
-        return None
-    first = get_proper_type(definition.arg_types[0])
-    if not definition.arg_kinds[0].is_positional() or not isinstance(first, Instance):
-        return None
-    if not receiver.type.has_base(first.type.fullname):
-        return None  # not bound to the task: ``self`` is not the task itself
-    return definition.copy_modified(
-        arg_types=definition.arg_types[1:],
-        arg_kinds=definition.arg_kinds[1:],
-        arg_names=definition.arg_names[1:],
-    )
-
-
-def _parameters_unknown(receiver: Instance) -> bool:
-    """Whether the receiver's ParamSpec is ``...`` or ``Any``: its type says nothing of the parameters."""
-    for variable, argument in zip(receiver.type.defn.type_vars, receiver.args, strict=False):
-        if isinstance(variable, ParamSpecType):
-            proper = get_proper_type(argument)
-            if isinstance(proper, AnyType):
-                return True
-            return isinstance(proper, Parameters | CallableType) and proper.is_ellipsis_args
-    return False
 
 
 def _optional_parameters(signature: CallableType, names: set[str] | None = None) -> CallableType:

@@ -15,7 +15,14 @@ and, where the scheduler needs them: ``coroutines``, ``reserved_keywords``, ``ac
 ``accepts_name``, ``options`` and ``packed_keywords`` (variadic keywords only), ``result_callbacks``,
 ``completed_later`` (the fields of `SchedulerSpec`, `Param` and `Variadic`).
 
-and in an ini file, one scheduler a line::
+``arq_worker_settings`` and ``saq_settings`` name the worker settings whose function list resolves jobs
+enqueued by name (``"app.worker:WorkerSettings"``: module, colon, the class or dict in it)::
+
+    [tool.bgtyped]
+    arq_worker_settings = ["app.worker:WorkerSettings"]
+    saq_settings = ["app.worker:settings"]
+
+and in an ini file, one scheduler a line (and the worker settings separated by commas)::
 
     [mypy.plugins.bgtyped]
     schedulers =
@@ -46,7 +53,9 @@ from .schedulers import (
 TOML_SECTION: Final = ("tool", "bgtyped")
 INI_SECTION: Final = "mypy.plugins.bgtyped"
 
-KNOWN_KEYS: Final[frozenset[str]] = frozenset({"schedulers"})
+# The worker settings of each library whose jobs are named by a string (`JobNames.library`).
+WORKER_SETTINGS_KEYS: Final = {"arq_worker_settings": "arq", "saq_settings": "saq"}
+KNOWN_KEYS: Final[frozenset[str]] = frozenset({"schedulers", *WORKER_SETTINGS_KEYS})
 
 # The keys of one scheduler entry. Exactly one of the first three names the scheduling callable.
 KINDS: Final = ("function", "method", "constructor")
@@ -70,13 +79,20 @@ class ConfigError(SystemExit):
 class BgtypedConfig(Record):
     """The plugin's settings; their digest is reported to mypy's cache (a change rechecks every module)."""
 
-    __slots__ = ("schedulers",)
+    __slots__ = ("schedulers", "worker_settings")
 
-    def __init__(self, schedulers: tuple[SchedulerSpec, ...] = ()) -> None:
+    def __init__(
+        self, schedulers: tuple[SchedulerSpec, ...] = (), worker_settings: tuple[tuple[str, str], ...] = ()
+    ) -> None:
         self.schedulers: Final = schedulers
+        # (library, "module:name") pairs, in the order given.
+        self.worker_settings: Final = worker_settings
 
     def to_data(self) -> dict[str, object]:
-        return {"schedulers": [_fields_data(spec) for spec in self.schedulers]}
+        data: dict[str, object] = {"schedulers": [_fields_data(spec) for spec in self.schedulers]}
+        if self.worker_settings:
+            data["worker_settings"] = [list(pair) for pair in self.worker_settings]
+        return data
 
 
 def _fields_data(record: Record) -> dict[str, object]:
@@ -133,6 +149,10 @@ def _ini_section(path: Path) -> tuple[Mapping[str, object], str]:
     if not parser.has_section(INI_SECTION):
         return {}, where
     section: dict[str, object] = dict(parser.items(INI_SECTION))
+    for key in WORKER_SETTINGS_KEYS:
+        value = section.get(key)
+        if isinstance(value, str):
+            section[key] = [item.strip() for item in value.replace("\n", ",").split(",") if item.strip()]
     schedulers = section.get("schedulers")
     if isinstance(schedulers, str):
         # One scheduler a line, as ``key=value`` pairs; list values separated by commas.
@@ -176,7 +196,29 @@ def _parse(section: Mapping[str, object], where: str) -> BgtypedConfig:
     entries = section.get("schedulers", [])
     if not isinstance(entries, list):
         _fail(f"schedulers in {where} must be a list of schedulers")
-    return BgtypedConfig(tuple(_scheduler(entry, where) for entry in entries))
+    worker_settings = tuple(
+        (library, setting)
+        for key, library in WORKER_SETTINGS_KEYS.items()
+        for setting in _worker_settings(section.get(key, []), key, where)
+    )
+    return BgtypedConfig(tuple(_scheduler(entry, where) for entry in entries), worker_settings)
+
+
+def _worker_settings(value: object, key: str, where: str) -> list[str]:
+    """``"module:name"`` strings (an ini file's comma-separated value is made a list when read)."""
+    if not isinstance(value, list) or not all(
+        isinstance(item, str) and _is_settings_name(item) for item in value
+    ):
+        _fail(
+            f"{key} in {where} must be a list of worker settings, each the module and the name in it joined "
+            f'by a colon, such as "app.worker:WorkerSettings"; got {value!r}'
+        )
+    return [str(item) for item in value]
+
+
+def _is_settings_name(text: str) -> bool:
+    module, colon, name = text.partition(":")
+    return bool(colon) and name.isidentifier() and all(part.isidentifier() for part in module.split("."))
 
 
 def _scheduler(entry: object, where: str) -> SchedulerSpec:
@@ -202,7 +244,12 @@ def _scheduler(entry: object, where: str) -> SchedulerSpec:
     if any(accepts.values()):
         if not isinstance(target, Param):
             _fail(f"{label}: accepts_none and accepts_name are for a target that is a parameter")
-        target = Param(target.name, target.position, **accepts)
+        target = Param(
+            target.name,
+            target.position,
+            accepts_none=accepts["accepts_none"],
+            accepts_name=accepts["accepts_name"],
+        )
     return SchedulerSpec(
         owner=owner,
         member=member,

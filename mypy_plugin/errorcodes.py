@@ -33,6 +33,21 @@ TASK_RESERVED_KEYWORD: Final = ErrorCode(
     "A task keyword collides with a parameter of the scheduler itself",
     CATEGORY,
 )
+TASK_REQUIRED_OPTION: Final = ErrorCode(
+    "task-required-option",
+    "A scheduler that raises unless one of some options is given (Temporal's activity timeouts) gets none",
+    CATEGORY,
+)
+TASK_UNDECORATED: Final = ErrorCode(
+    "task-undecorated",
+    "A function without the decorator its scheduler requires (Temporal's @activity.defn) is scheduled",
+    CATEGORY,
+)
+TASK_UNKNOWN_JOB: Final = ErrorCode(
+    "task-unknown-job",
+    "A job is enqueued by a name that none of the configured worker settings registers",
+    CATEGORY,
+)
 TASK_FASTAPI_INJECTION: Final = ErrorCode(
     "task-fastapi-injection",
     "A FastAPI route parameter annotated with a subclass of Starlette's BackgroundTasks receives FastAPI's",
@@ -107,6 +122,10 @@ def string_args(scheduler: str, parameter: str, text: str | None) -> str:
         f'Argument "{parameter}" to "{scheduler}" is a string, so each of its characters becomes an '
         f"argument; a tuple of one item needs a trailing comma: {fix}"
     )
+
+
+def resolved_argument(scheduler: str) -> str:
+    return f'"{scheduler}" passes the task the value this reference refers to: the value is what was checked'
 
 
 def reserved_keyword(scheduler: str, keyword: str, alternative: str | None) -> str:
@@ -202,3 +221,48 @@ def target_positional_only(scheduler: str, parameter: str, fix: str | None) -> s
         f'without "{parameter}="'
     )
     return message if fix is None else f"{message}: {fix}"
+
+
+def resolved_future(scheduler: str) -> str:
+    return (
+        f'"{scheduler}" passes the task the result of a future among its arguments, not the future: '
+        "the task's parameter is checked against the result"
+    )
+
+
+def arg_and_args(scheduler: str, arg: str, args: str) -> str:
+    return (
+        f'"{scheduler}" is given both {arg} and {args}=, and raises ValueError; pass the one argument alone, '
+        f"or every argument in {args}=[...]"
+    )
+
+
+def required_option(scheduler: str, options: list[str]) -> str:
+    either = " nor ".join(options)
+    return (
+        f'"{scheduler}" is given neither {either}, and raises ValueError when it schedules the task; '
+        f"give {' or '.join(options)}"
+    )
+
+
+def undecorated(scheduler: str, task: str, decorator: str) -> str:
+    return (
+        f'{quoted(task)} scheduled by "{scheduler}" has no decorator, and "{scheduler}" raises TypeError '
+        f"for a function without @{decorator}; decorate it with @{decorator}"
+    )
+
+
+def unknown_job(scheduler: str, job: str, settings: str, nearest: str | None) -> str:
+    message = f'No job named "{job}" in {settings}: "{scheduler}" enqueues a job no worker runs'
+    return message if nearest is None else f'{message}; did you mean "{nearest}"?'
+
+
+def job_not_told(job: str, settings: str, reason: str) -> str:
+    return f'Job "{job}" is not checked: the function list of {settings} cannot be read ({reason})'
+
+
+def misspelt_option(scheduler: str, keyword: str, task: str, option: str, library: str) -> str:
+    return (
+        f'Unexpected keyword argument "{keyword}" for {quoted(task)} scheduled by "{scheduler}": it reaches '
+        f'the job, which does not take it; {library}\'s option is "{option}"'
+    )

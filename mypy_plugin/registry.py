@@ -13,7 +13,7 @@ from mypy.nodes import ARG_STAR, ARG_STAR2, ArgKind, FuncDef, TypeInfo, Var
 from mypy.types import AnyType, CallableType, Instance, TypeType, get_proper_type
 from mypy.types_utils import remove_optional
 
-from .schedulers.spec import CONSTRUCTOR, Receiver, SchedulerSpec, Variadic
+from .schedulers.spec import CONSTRUCTOR, Mapped, Packed, Receiver, SchedulerSpec, Variadic
 
 
 class Registry:
@@ -90,13 +90,15 @@ def _keeps_shape(info: TypeInfo, member: str, spec: SchedulerSpec) -> bool:
     names = node.arg_names[1:]
     kinds = node.arg_kinds[1:]
     arguments = spec.arguments
-    if isinstance(arguments, Variadic):
-        if not _has(names, kinds, arguments.args, ARG_STAR):
+    if isinstance(arguments, Variadic | Mapped):
+        star = arguments.args if isinstance(arguments, Variadic) else arguments.iterables
+        if star is not None and not _has(names, kinds, star, ARG_STAR):
             return False
         if arguments.kwargs is not None and not _has(names, kinds, arguments.kwargs, ARG_STAR2):
             return False
     else:
-        slots = [slot for slot in (arguments.args, arguments.kwargs) if slot is not None]
+        given = (arguments.args, arguments.kwargs) if isinstance(arguments, Packed) else (arguments.arg,)
+        slots = [slot for slot in given if slot is not None]
         if any(slot.index_in(names) is None for slot in slots):
             return False
     if isinstance(spec.target, Receiver):

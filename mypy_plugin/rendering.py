@@ -24,7 +24,7 @@ from mypy.nodes import (
 )
 
 from .callables import PARTIAL
-from .schedulers import Packed, Param, SchedulerSpec, Variadic
+from .schedulers import Mapped, Packed, Param, SchedulerSpec, SingleOrPacked, Variadic
 
 
 def _spelled(text: str, kind: ArgKind, name: str | None) -> str:
@@ -81,7 +81,23 @@ def render_fix(spec: SchedulerSpec, call: CallExpr) -> str | None:
     if isinstance(arguments, Variadic):
         parts = [callee] + [_spelled(text, kind, name) for text, kind, name in items if text is not None]
         return f"{spec.name}({', '.join(parts)})"
+    if isinstance(arguments, Mapped):
+        return None  # the call's arguments would have to become iterables of them
+    if isinstance(arguments, SingleOrPacked):
+        return _render_single_or_packed_fix(spec, callee, items)
     return _render_packed_fix(spec, arguments, callee, items)
+
+
+def _render_single_or_packed_fix(
+    spec: SchedulerSpec, callee: str, items: list[tuple[str | None, ArgKind, str | None]]
+) -> str | None:
+    """The target and its one argument, or its arguments packed: ``execute_activity(f, args=[1, 2])``."""
+    if any(kind != ARG_POS for _, kind, _ in items):
+        return None
+    texts = [text for text, _, _ in items if text is not None]
+    if len(texts) > 1:
+        return f"{spec.name}({callee}, args=[{', '.join(texts)}])"
+    return f"{spec.name}({', '.join([callee, *texts])})"
 
 
 def _render_packed_fix(

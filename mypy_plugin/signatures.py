@@ -43,7 +43,8 @@ from mypy.types import (
 
 from .compat import type_object_type
 from .records import Record
-from .schedulers import Receiver, SchedulerSpec, Variadic
+from .schedulers import Mapped, Receiver, SchedulerSpec, SingleOrPacked, Variadic
+from .solving import without_task_arguments
 from .task_calls import TASK_KEYWORDS, argument_types
 
 
@@ -67,7 +68,7 @@ def call_shape(signature: CallableType, spec: SchedulerSpec, call: Context) -> C
         return CallShape(False, False)
     by_keyword = positional_only_target_by_keyword(spec, signature.arg_names, call)
     # Only a target with a known position can be found again once its name is gone.
-    if not isinstance(spec.arguments, Variadic) or target.position is None:
+    if not isinstance(spec.arguments, Variadic | Mapped) or target.position is None:
         return CallShape(by_keyword, False)
     index = target.index_in(signature.arg_names)
     return CallShape(by_keyword, index is not None and _given_positionally(call, index))
@@ -129,10 +130,14 @@ def scheduler_signature(signature: CallableType, spec: SchedulerSpec, shape: Cal
     variadic = isinstance(arguments, Variadic)
     arg_types = list(signature.arg_types)
     arg_kinds = list(signature.arg_kinds)
+    arg_names = list(signature.arg_names)
     opaque = {i for i, kind in enumerate(arg_kinds) if kind.is_star()} if variadic else set()
+    if isinstance(arguments, SingleOrPacked):
+        opaque.update(
+            i for i, name in enumerate(arg_names) if name in (arguments.arg.name, arguments.args.name)
+        )
     for i in opaque:
         arg_types[i] = any_type
-    arg_names = list(signature.arg_names)
     index = spec.target.index_in(arg_names)
     if index is None:
         return signature
@@ -144,7 +149,7 @@ def scheduler_signature(signature: CallableType, spec: SchedulerSpec, shape: Cal
         arg_kinds[index] = ARG_OPT
     if shape.target_positionally:
         arg_names[index] = None
-    if variadic and arguments.kwargs is None and ARG_STAR2 not in arg_kinds:
+    if isinstance(arguments, Variadic) and arguments.kwargs is None and ARG_STAR2 not in arg_kinds:
         # Task keywords the scheduler does not pass on are reported by the plugin, naming the task.
         arg_types.append(any_type)
         arg_kinds.append(ARG_STAR2)
@@ -201,6 +206,8 @@ def scheduler_return_type(
     typed_args = _typed_arguments(ctx, call, found_again)
     if typed_args is None:
         return ctx.default_return_type
+    if spec.solved_from_target and _declared_call(api, declared, typed_args, call, None)[1]:
+        typed_args = without_task_arguments(ctx, spec, call, typed_args)
     type_context = api.expr_checker.type_context[-1]
     returned, errors = _declared_call(api, declared, typed_args, call, type_context)
     if errors and type_context is not None:

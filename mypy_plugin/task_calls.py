@@ -36,7 +36,7 @@ from mypy.types import (
 )
 
 from .records import Record
-from .schedulers import Packed, Receiver, SchedulerSpec, Variadic
+from .schedulers import Mapped, Packed, Param, Receiver, SchedulerSpec, SingleOrPacked, Variadic
 
 # The parameter added to a scheduler that passes only positional arguments, to collect task keywords.
 TASK_KEYWORDS: Final = "__bgtyped_task_keywords"
@@ -72,9 +72,15 @@ def task_call(ctx: FunctionContext | MethodContext, spec: SchedulerSpec) -> Task
         return None
     arguments = spec.arguments
     if isinstance(arguments, Variadic):
-        task = _variadic_arguments(ctx, arguments, call)
+        task = variadic_arguments(ctx, arguments, call)
         if task is not None and switched_to_packed(ctx, arguments):
             task = _switched_arguments(ctx, arguments, task)
+    elif isinstance(arguments, Mapped):
+        from .mapped_calls import mapped_arguments
+
+        task = mapped_arguments(ctx, arguments, call)
+    elif isinstance(arguments, SingleOrPacked):
+        task = _single_or_packed_arguments(ctx, arguments)
     else:
         task = _packed_arguments(ctx, arguments)
     if task is None:
@@ -107,7 +113,7 @@ def single_actual(ctx: FunctionContext | MethodContext, index: int | None) -> in
 Arguments = tuple[list[Expression], list[ArgKind], list[str | None]]
 
 
-def _variadic_arguments(
+def variadic_arguments(
     ctx: FunctionContext | MethodContext, arguments: Variadic, call: CallExpr
 ) -> Arguments | None:
     names = ctx.callee_arg_names
@@ -164,6 +170,37 @@ def _packed_arguments(ctx: FunctionContext | MethodContext, arguments: Packed) -
             return None
         values.append((ctx.args[group][0], ctx.arg_types[group][0]))
     return _unpacked_values(ctx, values)
+
+
+def _single_or_packed_arguments(
+    ctx: FunctionContext | MethodContext, arguments: SingleOrPacked
+) -> Arguments | None:
+    """The task's one positional argument (``arg``, also when given by keyword), or the items of ``args=``.
+
+    None when both are given (the scheduler raises, and the rule saying so is the only report), or when
+    either is given in a way the call does not spell plainly (``*values``).
+    """
+    for param in (arguments.arg, arguments.args):
+        index = param.index_in(ctx.callee_arg_names)
+        if (
+            index is not None
+            and index < len(ctx.args)
+            and ctx.args[index]
+            and single_actual(ctx, index) is None
+        ):
+            return None
+    single, packed = (given_value(ctx, param) for param in (arguments.arg, arguments.args))
+    if single is not None and packed is not None:
+        return None
+    if single is not None:
+        return [single[0]], [ARG_POS], [None]
+    return _unpacked_values(ctx, [packed, None])
+
+
+def given_value(ctx: FunctionContext | MethodContext, param: Param) -> PackedValue:
+    """The value given for the scheduler's parameter ``param`` and its type, if given plainly."""
+    group = single_actual(ctx, param.index_in(ctx.callee_arg_names))
+    return None if group is None else (ctx.args[group][0], ctx.arg_types[group][0])
 
 
 def _unpacked_values(ctx: FunctionContext | MethodContext, values: Sequence[PackedValue]) -> Arguments | None:

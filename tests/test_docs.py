@@ -151,7 +151,7 @@ def compare(block: Block, errors: dict[int, list[str]]) -> list[str]:
 
 def run_mypy(blocks: Sequence[Block], directory: Path) -> subprocess.CompletedProcess[str]:
     """One mypy run, with the plugin, on every block written as a module of its own."""
-    (directory / "mypy.ini").write_text(MYPY_CONFIG)
+    (directory / "mypy.ini").write_text(MYPY_CONFIG + worker_settings(blocks))
     files = []
     for block in blocks:
         path = directory / f"{block.module}.py"
@@ -172,6 +172,25 @@ def run_mypy(blocks: Sequence[Block], directory: Path) -> subprocess.CompletedPr
         *files,
     ]
     return subprocess.run(command, cwd=directory, capture_output=True, text=True, timeout=900, check=False)
+
+
+def worker_settings(blocks: Sequence[Block]) -> str:
+    """The plugin's section naming the worker settings that examples define (arq's and saq's job names).
+
+    An example defining ``class WorkerSettings`` is an arq worker; one importing saq and defining a
+    ``settings`` dict, a saq worker.
+    """
+    arq = [f"{block.module}:WorkerSettings" for block in blocks if "\nclass WorkerSettings" in block.code]
+    saq = [
+        f"{block.module}:settings"
+        for block in blocks
+        if "from saq" in block.code and re.search(r"^settings\b.*=", block.code, re.MULTILINE)
+    ]
+    if not arq and not saq:
+        return ""
+    return (
+        f"\n[mypy.plugins.bgtyped]\narq_worker_settings = {', '.join(arq)}\nsaq_settings = {', '.join(saq)}\n"
+    )
 
 
 PYTHON_BLOCKS = [block for block in all_blocks() if block.language == CHECKED_LANGUAGE]

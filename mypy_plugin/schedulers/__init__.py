@@ -12,11 +12,16 @@ from typing import Final
 from .spec import (
     CONSTRUCTOR,
     COROUTINE_POLICIES,
+    CheckedAgainst,
     Coroutines,
+    FutureResolution,
+    JobNames,
+    Mapped,
     Packed,
     Param,
     Receiver,
     SchedulerSpec,
+    SingleOrPacked,
     Variadic,
 )
 
@@ -42,9 +47,20 @@ FAMILIES: Final[dict[str, tuple[str, ...]]] = {
         "starlette.concurrency",
     ),
     "anyio_trio": ("anyio.abc._tasks", "anyio.to_thread", "trio._core._run"),
+    "arq": ("arq.connections",),
     "celery": ("celery.app.task",),
+    "dask": ("distributed.cfexecutor", "distributed.client"),
     "dramatiq": ("dramatiq.actor",),
+    "ray": ("ray._private.worker", "ray.actor"),
     "rq": ("rq.queue",),
+    "saq": ("saq.queue.base",),
+    "temporal": (
+        "temporalio.client",
+        "temporalio.client._client",
+        "temporalio.workflow",
+        "temporalio.workflow._activities",
+        "temporalio.workflow._workflow_ops",
+    ),
 }
 
 
@@ -59,16 +75,43 @@ def builtin_schedulers() -> tuple[SchedulerSpec, ...]:
     return tuple(spec for family in FAMILIES for spec in family_schedulers(family))
 
 
+def with_worker_settings(
+    specs: tuple[SchedulerSpec, ...], worker_settings: tuple[tuple[str, str], ...]
+) -> tuple[SchedulerSpec, ...]:
+    """The entries naming jobs by a string, given the worker settings configured for their library."""
+    if not worker_settings:
+        return specs
+    return tuple(_with_settings(spec, worker_settings) for spec in specs)
+
+
+def _with_settings(spec: SchedulerSpec, worker_settings: tuple[tuple[str, str], ...]) -> SchedulerSpec:
+    target = spec.target
+    if not isinstance(target, Param) or target.job_names is None:
+        return spec
+    jobs = target.job_names
+    settings = tuple(setting for library, setting in worker_settings if library == jobs.library)
+    named = Param(target.name, target.position, job_names=JobNames(jobs.library, jobs.options, settings))
+    fields = dict(spec.fields())
+    fields["target"] = named
+    return SchedulerSpec(**fields)  # type: ignore[arg-type]
+
+
 __all__ = [
     "CONSTRUCTOR",
     "COROUTINE_POLICIES",
     "FAMILIES",
+    "CheckedAgainst",
     "Coroutines",
+    "FutureResolution",
+    "JobNames",
+    "Mapped",
     "Packed",
     "Param",
     "Receiver",
     "SchedulerSpec",
+    "SingleOrPacked",
     "Variadic",
     "builtin_schedulers",
     "family_schedulers",
+    "with_worker_settings",
 ]

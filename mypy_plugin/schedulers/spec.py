@@ -21,9 +21,13 @@ class Param(Record):
     ``accepts_none``: whether None may stand in the place of a target (``Thread(target=None)`` runs nothing,
     by design). ``accepts_name``: whether a string may stand in the place of a target, the import path of
     the function, resolved by the worker (RQ's ``enqueue("app.tasks.send")``); it is not checked.
+    ``supplies_self``: whether the worker makes the instance a method target runs on, so that a method
+    given through its class (Temporal's ``Child.run``) is called without its first parameter.
+    ``job_names``: the string is instead a job's name, which the worker looks up in its own function list
+    (`JobNames`): a literal name is resolved through the worker settings the project names, and checked.
     """
 
-    __slots__ = ("accepts_name", "accepts_none", "name", "position")
+    __slots__ = ("accepts_name", "accepts_none", "job_names", "name", "position", "supplies_self")
 
     def __init__(
         self,
@@ -31,11 +35,15 @@ class Param(Record):
         position: int | None = None,
         accepts_none: bool = False,
         accepts_name: bool = False,
+        supplies_self: bool = False,
+        job_names: JobNames | None = None,
     ) -> None:
         self.name: Final = name
         self.position: Final = position
         self.accepts_none: Final = accepts_none
-        self.accepts_name: Final = accepts_name
+        self.accepts_name: Final = accepts_name or job_names is not None
+        self.supplies_self: Final = supplies_self
+        self.job_names: Final = job_names
 
     def index_in(self, names: Sequence[str | None]) -> int | None:
         if self.name is not None and self.name in names:
@@ -45,6 +53,23 @@ class Param(Record):
         return None
 
 
+class JobNames(Record):
+    """Jobs named by a string that the worker looks up in its function list (arq, saq).
+
+    ``library`` says how a worker's list is written and read (``"arq"``, ``"saq"``); ``settings`` are the
+    worker settings the project names (``"app.worker:WorkerSettings"``), empty until configured: a name is
+    then left unchecked. Both libraries' workers call the function with their context first.
+    ``options`` are the scheduler's own keywords, for the one a misspelt keyword resembles.
+    """
+
+    __slots__ = ("library", "options", "settings")
+
+    def __init__(self, library: str, options: frozenset[str], settings: tuple[str, ...] = ()) -> None:
+        self.library: Final = library
+        self.options: Final = options
+        self.settings: Final = settings
+
+
 class Receiver(Record):
     """The scheduled function is the object the scheduling method is called on (``task.delay(...)``)."""
 
@@ -52,19 +77,21 @@ class Receiver(Record):
 
 
 class Variadic(Record):
-    """The task's arguments are the scheduler's own ``*args`` and ``**kwargs`` (named here).
+    """The task's arguments are the scheduler's own ``*args`` and ``**kwargs`` (named here; no ``args`` for
+    a scheduler that passes keywords only).
 
-    ``options`` are keywords the scheduler takes out of ``**kwargs`` as its own (RQ's ``job_timeout``,
-    ``description``): they never reach the task. ``packed_keywords`` name two keywords (a tuple and a
-    dict) that, when either is given, carry the task's arguments instead; the scheduler then drops every
-    other task argument (RQ's ``enqueue(f, args=(1,), kwargs={"x": 2})``).
+    ``options`` are keywords the scheduler takes as its own, out of ``**kwargs`` (RQ's ``job_timeout``,
+    ``description``) or as parameters of its own (Dask's ``key``, ``retries``): they never reach the task.
+    ``packed_keywords`` name two keywords (a tuple and a dict) that, when either is given, carry the task's
+    arguments instead; the scheduler then drops every other task argument (RQ's
+    ``enqueue(f, args=(1,), kwargs={"x": 2})``).
     """
 
     __slots__ = ("args", "kwargs", "options", "packed_keywords")
 
     def __init__(
         self,
-        args: str = "args",
+        args: str | None = "args",
         kwargs: str | None = "kwargs",
         options: frozenset[str] = frozenset(),
         packed_keywords: tuple[str, str] | None = None,
@@ -85,6 +112,62 @@ class Packed(Record):
         self.kwargs: Final = kwargs
 
 
+class Mapped(Record):
+    """The task is called once per item: its i-th positional argument is an item of the i-th iterable.
+
+    ``iterables`` names the scheduler's ``*iterables`` parameter; ``kwargs`` its ``**kwargs``, whose
+    keywords reach every call as they are (Dask's ``client.map(f, xs, ys, scale=2)`` calls ``f(x, y,
+    scale=2)``). ``options`` are keywords the scheduler takes for itself, as for `Variadic`.
+    Only positional arguments are mapped. A scheduler that maps keyword arguments too, or passes a
+    non-iterable or a wrapped value (prefect's ``unmapped(x)``) whole to every call, needs the item type
+    of such an argument decided per argument: that is the one place to extend, ``mapped_calls._mapped_item``.
+    """
+
+    __slots__ = ("iterables", "kwargs", "options")
+
+    def __init__(
+        self,
+        iterables: str = "iterables",
+        kwargs: str | None = "kwargs",
+        options: frozenset[str] = frozenset(),
+    ) -> None:
+        self.iterables: Final = iterables
+        self.kwargs: Final = kwargs
+        self.options: Final = options
+
+
+class FutureResolution(Record):
+    """Futures the scheduler replaces by their results before it calls the task.
+
+    ``classes``: fully qualified names of the future classes (their subclasses too): an argument of such a
+    class reaches the task as the future's result, its first type argument (``Future[int]`` as ``int``;
+    a future whose result type is unknown as ``Any``). ``nested``: the scheduler also replaces the futures
+    it finds inside lists, tuples, sets and dict values, at any depth, and hands the task plain ``list``,
+    ``tuple``, ``set`` and ``dict`` objects in their place (Dask's ``parse_input``); without it only an
+    argument that is itself a future is replaced (Ray's ``ObjectRef``).
+    """
+
+    __slots__ = ("classes", "nested")
+
+    def __init__(self, classes: frozenset[str], nested: bool = True) -> None:
+        self.classes: Final = classes
+        self.nested: Final = nested
+
+
+class SingleOrPacked(Record):
+    """The task takes one positional argument (``arg``), or the items of a packed sequence (``args=``).
+
+    Giving both is a mistake the scheduler raises for (Temporal's ValueError); no keyword ever reaches the
+    task. A sequence is looked into when its shape is known (a list or tuple literal, a fixed-length tuple).
+    """
+
+    __slots__ = ("arg", "args")
+
+    def __init__(self, arg: Param, args: Param) -> None:
+        self.arg: Final = arg
+        self.args: Final = args
+
+
 # What a scheduler does with the coroutine an ``async def`` target returns:
 # - "awaited": awaited (Starlette's tasks); a sync callable's awaitable result is not;
 # - "dropped": the target is only called, in a thread, a process or a callback (never awaited);
@@ -93,6 +176,17 @@ class Packed(Record):
 #   runs ``asyncio.run`` on it).
 Coroutines = Literal["awaited", "dropped", "required", "result-awaited"]
 COROUTINE_POLICIES: Final[tuple[Coroutines, ...]] = get_args(Coroutines)
+
+# What a receiver's task arguments are checked against (a `Receiver` entry):
+# - "declared": the task's signature as the receiver's type gives it; where that type has lost the
+#   parameters (a ParamSpec of ``...`` or ``Any``: Celery's ``@app.task``), the decorated definition the
+#   receiver names;
+# - "definition": always the decorated definition the receiver names (``f`` of ``f.remote(...)``,
+#   ``h.m`` of ``h.m.remote(...)``), because the declared signature rejects correct calls (Ray's
+#   ``RemoteFunction0.remote`` takes positional arguments only); where no definition is found, the call
+#   is left to mypy on the declared signature;
+# - "constructor": the constructor of the class the receiver is generic in (Ray's ``ActorClass[C]``).
+CheckedAgainst = Literal["declared", "definition", "constructor"]
 
 
 # The defaults of most entries: the function first (``func``), then its own ``*args, **kwargs``.
@@ -120,11 +214,30 @@ class SchedulerSpec(Record):
     parameter is left for an argument to come before them.
     ``awaits_sync_results``: the awaitable a sync target returns is awaited too, after the target ran in
     a thread (bgtyped's tasks).
+    ``resolved_futures``: the futures the scheduler replaces by their results among the task's arguments
+    (`FutureResolution`); their results are what the task's parameters are checked against.
+    ``target_decorator``: the decorator a function target must carry, or the scheduler raises (Temporal's
+    ``temporalio.activity.defn``); only a plain function or method of source code without any decorator is
+    reported, since another decorator may apply it.
+    ``requires_one_of``: options of which the scheduler raises unless one is given (Temporal's activity
+    timeouts).
+    ``solved_from_target``: the call's type is solved from the target alone, the task's arguments standing
+    for nothing, where the declared signature's own inference fails on correct calls: Temporal's overloads
+    tie ``arg`` to the target's parameter through one type variable, which mypy cannot solve for ``[1, 2]``
+    given to a ``list[float]``. The arguments themselves are checked against the task.
+    ``checked_against``: what a receiver's task arguments are checked against (`CheckedAgainst`).
+    ``resolved_arguments``: fully qualified names of classes whose instances the scheduler replaces by the
+    value they refer to, when given as an argument itself (not inside a container): Ray's ``ObjectRef``.
+    The first type argument is the value's type (``ObjectRef[int]`` gives the task an ``int``).
+    ``reserved_when_configured``: keywords that fail at run time only once the receiver went through a
+    configuration call whose result is still the task (Ray's ``f.options(...).remote(self=1)``, where
+    ``f.remote(self=1)`` works).
     """
 
     __slots__ = (
         "arguments",
         "awaits_sync_results",
+        "checked_against",
         "completed_later",
         "coroutines",
         "is_method",
@@ -132,10 +245,16 @@ class SchedulerSpec(Record):
         "member",
         "name",
         "owner",
+        "requires_one_of",
         "reserved_keywords",
+        "reserved_when_configured",
+        "resolved_arguments",
+        "resolved_futures",
         "result_callbacks",
         "schedules",
+        "solved_from_target",
         "target",
+        "target_decorator",
     )
 
     def __init__(
@@ -144,7 +263,7 @@ class SchedulerSpec(Record):
         member: str,
         name: str,
         target: Param | Receiver = _FUNC,
-        arguments: Variadic | Packed = _ARGS_AND_KWARGS,
+        arguments: Variadic | Packed | Mapped | SingleOrPacked = _ARGS_AND_KWARGS,
         reserved_keywords: frozenset[str] = frozenset(),
         keyword_safe_alternative: str | None = None,
         coroutines: Coroutines = "awaited",
@@ -153,6 +272,13 @@ class SchedulerSpec(Record):
         result_callbacks: tuple[Param, ...] = (),
         completed_later: bool = False,
         awaits_sync_results: bool = False,
+        resolved_futures: FutureResolution | None = None,
+        solved_from_target: bool = False,
+        requires_one_of: frozenset[str] = frozenset(),
+        target_decorator: str | None = None,
+        checked_against: CheckedAgainst = "declared",
+        reserved_when_configured: frozenset[str] = frozenset(),
+        resolved_arguments: frozenset[str] = frozenset(),
     ) -> None:
         self.owner: Final = owner
         self.member: Final = member
@@ -167,6 +293,13 @@ class SchedulerSpec(Record):
         self.result_callbacks: Final = result_callbacks
         self.completed_later: Final = completed_later
         self.awaits_sync_results: Final = awaits_sync_results
+        self.resolved_futures: Final = resolved_futures
+        self.solved_from_target: Final = solved_from_target
+        self.requires_one_of: Final = requires_one_of
+        self.target_decorator: Final = target_decorator
+        self.checked_against: Final = checked_against
+        self.reserved_when_configured: Final = reserved_when_configured
+        self.resolved_arguments: Final = resolved_arguments
 
     @property
     def fullname(self) -> str:

@@ -91,7 +91,7 @@ def test_unknown_key_in_ini_section_stops_mypy(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.strip().splitlines()[-1] == (
         "bgtyped: unknown setting(s) strictness in [mypy.plugins.bgtyped] of mypy.ini; "
-        "known settings: schedulers"
+        "known settings: arq_worker_settings, saq_settings, schedulers"
     )
 
 
@@ -102,7 +102,8 @@ def test_unknown_key_in_pyproject_stops_mypy(tmp_path: Path) -> None:
     result = _mypy(tmp_path, "pyproject.toml")
     assert result.returncode == 2
     assert result.stderr.strip().splitlines()[-1] == (
-        "bgtyped: unknown setting(s) extra in [tool.bgtyped] of pyproject.toml; known settings: schedulers"
+        "bgtyped: unknown setting(s) extra in [tool.bgtyped] of pyproject.toml; known settings: "
+        "arq_worker_settings, saq_settings, schedulers"
     )
 
 
@@ -207,3 +208,56 @@ def test_pyproject_schedulers_are_checked_and_a_change_rechecks(tmp_path: Path) 
     (tmp_path / "pyproject.toml").write_text(header + PYPROJECT_SCHEDULERS)
     after = _mypy(tmp_path, "pyproject.toml", MAIN)
     assert _errors(after) == MAIN_ERRORS, after.stdout + after.stderr
+
+
+@pytest.mark.parametrize(
+    ("setting", "shown"),
+    [
+        ('arq_worker_settings = "app.worker:WorkerSettings"', "'app.worker:WorkerSettings'"),
+        ('saq_settings = ["app.worker.settings"]', "['app.worker.settings']"),
+        ('saq_settings = ["app.worker:"]', "['app.worker:']"),
+    ],
+)
+def test_malformed_worker_settings_stop_mypy(tmp_path: Path, setting: str, shown: str) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        f'[tool.mypy]\nplugins = ["bgtyped.mypy"]\n\n[tool.bgtyped]\n{setting}\n'
+    )
+    result = _mypy(tmp_path, "pyproject.toml")
+    assert result.returncode == 2
+    key = setting.partition(" ")[0]
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"bgtyped: {key} in [tool.bgtyped] of pyproject.toml must be a list of worker settings, each the "
+        f'module and the name in it joined by a colon, such as "app.worker:WorkerSettings"; got {shown}'
+    )
+
+
+WORKER = textwrap.dedent(
+    """
+    from typing import Any
+
+    async def resize(ctx: dict[Any, Any], path: str, width: int) -> None: ...
+
+    class WorkerSettings:
+        functions = [resize]
+    """
+)
+ENQUEUES = textwrap.dedent(
+    """
+    from arq import ArqRedis
+
+    async def handler(redis: ArqRedis) -> None:
+        await redis.enqueue_job("resize", "a.png", "640")
+    """
+)
+
+
+def test_pyproject_worker_settings_resolve_jobs_named_by_a_string(tmp_path: Path) -> None:
+    (tmp_path / "worker.py").write_text(WORKER)
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.mypy]\nplugins = ["bgtyped.mypy"]\n\n[tool.bgtyped]\narq_worker_settings = ["worker:WorkerSettings"]\n'
+    )
+    result = _mypy(tmp_path, "pyproject.toml", ENQUEUES)
+    assert _errors(result) == [
+        'main.py:5: error: Argument 2 to "resize" scheduled by "enqueue_job" has incompatible type "str"; '
+        'expected "int"  [arg-type]'
+    ]

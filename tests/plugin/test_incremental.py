@@ -141,6 +141,39 @@ def test_warm_cache_keeps_what_is_known_of_a_partial_from_another_module(project
     assert _error_lines(warm) == expected
 
 
+CELERY_TASKS = """\
+from celery import Celery
+
+app = Celery("shop")
+
+
+@app.task(bind=True)
+def rebuild(self, index: str) -> None: ...
+"""
+USES_CELERY_TASKS = """\
+from celery_tasks import rebuild
+
+rebuild.delay(42)
+"""
+
+
+def test_warm_cache_keeps_the_definition_behind_a_task_from_another_module(project: Path) -> None:
+    # mypy's cache keeps a decorated function's signature, not its decorators: ``bind=True`` is read from
+    # the definition alone, in both runs.
+    (project / "celery_tasks.py").write_text(CELERY_TASKS)
+    (project / "uses_celery_tasks.py").write_text(USES_CELERY_TASKS)
+    command = ("-m", "mypy", "--config-file", "mypy.ini", "celery_tasks.py", "uses_celery_tasks.py")
+    cold = _run(project, *command)
+    _edit(project / "uses_celery_tasks.py", USES_CELERY_TASKS + "\n\nCHANGED = True\n")
+    warm = _run(project, *command)
+    expected = [
+        'uses_celery_tasks.py:3: error: Argument 1 to "rebuild" scheduled by "delay" has incompatible type '
+        '"int"; expected "str"  [arg-type]'
+    ]
+    assert _error_lines(cold) == expected
+    assert _error_lines(warm) == expected
+
+
 @pytest.fixture
 def daemon(project: Path) -> Iterator[Path]:
     try:

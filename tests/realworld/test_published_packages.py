@@ -97,6 +97,9 @@ PLUGIN_CODES = frozenset(
         "task-never-awaited",
         "task-not-async",
         "task-reserved-keyword",
+        "task-required-option",
+        "task-undecorated",
+        "task-unknown-job",
         "task-fastapi-injection",
     }
 )

@@ -36,6 +36,8 @@ PLUGIN_CODES = frozenset(
         "task-never-awaited",
         "task-not-async",
         "task-reserved-keyword",
+        "task-required-option",
+        "task-undecorated",
         "task-fastapi-injection",
     }
 )

@@ -175,8 +175,8 @@ DEFERRED_CALL_RELEASES = (
 
 
 # Packages whose own code schedules on distributed engines and job queues (Ray, Dask, Temporal,
-# procrastinate), checked against the libraries the test environment installs (the ``test-published`` extra):
-# Ray's and Temporal's only wheels are platform ones.
+# procrastinate), checked against those libraries as the test environment installs them (the ``test-cases``
+# and ``test-published`` extras): Ray's and Temporal's only wheels are platform ones (6 MB).
 ENGINE_RELEASES = (
     Release(
         "modin",

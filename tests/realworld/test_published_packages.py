@@ -120,8 +120,30 @@ DEFERRED_CALLS_LEFT_TO_MYPY: Mapping[str, str] = {
     ),
 }
 # The same for the third set.
-KNOWN_ENGINE_DISAGREEMENTS: Mapping[tuple[str, str, str], str] = {}
-ENGINE_CALLS_LEFT_TO_MYPY: Mapping[str, str] = {}
+# `args=None`: `workflow.execute_activity(fn, args=list(xs) if xs else None)` is refused by mypy (temporalio's
+# ``args: Sequence[Any]``) and accepted with the plugin, whose check of ``args=`` does not keep the parameter's
+# own type.
+_TEMPORAL_ARGS_NONE = "a Temporal call's args= of type list[Any] | None is accepted with the plugin"
+KNOWN_ENGINE_DISAGREEMENTS: Mapping[tuple[str, str, str], str] = {
+    ("published", "lost", "mcp_agent/executor/temporal/__init__.py:228"): _TEMPORAL_ARGS_NONE,
+    ("probed", "lost", "mcp_agent/executor/temporal/__init__.py:228"): _TEMPORAL_ARGS_NONE,
+}
+# A Ray remote function with no annotations (``@ray.remote def f(df): ...``): the plugin leaves ``f.remote(...)``
+# to mypy, which checks it against ray's RemoteFunction overloads.
+_UNANNOTATED_REMOTE = "a remote function without annotations"
+ENGINE_CALLS_LEFT_TO_MYPY: Mapping[str, str] = {
+    "modin/core/execution/ray/implementations/pandas_on_ray/partitioning/partition.py:270": _UNANNOTATED_REMOTE,
+    "modin/core/execution/ray/implementations/pandas_on_ray/partitioning/partition.py:297": _UNANNOTATED_REMOTE,
+    "modin/core/execution/ray/implementations/pandas_on_ray/partitioning/virtual_partition.py:112": _UNANNOTATED_REMOTE,
+    "modin/core/execution/ray/implementations/pandas_on_ray/partitioning/virtual_partition.py:180": _UNANNOTATED_REMOTE,
+    "modin/core/execution/ray/implementations/pandas_on_ray/partitioning/virtual_partition.py:244": _UNANNOTATED_REMOTE,
+    "xgboost_ray/tests/test_data_source.py:227": _UNANNOTATED_REMOTE,
+    "xgboost_ray/tests/test_data_source.py:527": _UNANNOTATED_REMOTE,
+    "xgboost_ray/tests/test_matrix.py:53": _UNANNOTATED_REMOTE,
+    # ``task = f.options(...)`` then ``task.remote(...)``: the definition behind a stored ``options`` result is not
+    # followed (``f.options(...).remote(...)`` in one expression is checked).
+    "raydp/spark/dataset.py:213": "an options(...) result kept in a variable",
+}
 
 Line = tuple[str, int]
 
@@ -641,8 +663,8 @@ PUBLISHED_SETS = {
     "engines": PublishedSet(
         ENGINE_RELEASES,
         ENGINE_SCHEDULERS,
-        30,
-        4,
+        300,
+        10,
         KNOWN_ENGINE_DISAGREEMENTS,
         ENGINE_CALLS_LEFT_TO_MYPY,
         ENGINE_MINIMUMS,

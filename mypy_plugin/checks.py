@@ -40,6 +40,7 @@ from .rules.reserved_keywords import check_reserved_keywords
 from .rules.result_callbacks import check_result_callbacks
 from .rules.string_args import report_string_args
 from .rules.task_arguments import call_task, report_task_errors
+from .rules.unpacked_keywords import report_unpacked_keywords
 from .schedulers import Param, Receiver, SchedulerSpec
 from .task_calls import TaskCall, kept, task_call
 
@@ -114,7 +115,10 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
     task = without_options(api, ctx, task, target, spec, name)
     dropped = report_dropped_by_packed(api, ctx, spec, name)
     not_passed = report_keywords_not_passed(api, ctx, spec, task, target, name)
+    unpacked = report_unpacked_keywords(api, ctx, spec, task, name)
     signature = target.signature
+    if unpacked:
+        signature = with_optional_parameters(signature, unpacked)
     if not_passed:
         # Reported as keywords the task never receives: the rest of the call is checked without them,
         # and what they were meant for is not reported missing as well.

@@ -173,6 +173,19 @@ def keyword_not_passed(scheduler: str, task: str, keyword: str, fix: str) -> str
     )
 
 
+def keywords_unpacked(scheduler: str, task: str, value: str | None, fix: str) -> str:
+    given = "The unpacked mapping" if value is None else f'"**{value}"'
+    return (
+        f'{given} gives {quoted(task)} scheduled by "{scheduler}" keywords, but "{scheduler}" passes the '
+        f"task positional arguments only and raises TypeError; bind them first: {fix}"
+    )
+
+
+def unpacked_keywords_fix(target: str | None, bound: str | None) -> str:
+    """``functools.partial(sample, **opts)``; ``bound``: what the partial binds, if it can be spelled."""
+    return f"functools.partial({target or '<the scheduled function>'}, {bound or '**...'})"
+
+
 def keyword_fix(target: str | None, keyword: str, value: str | None) -> str:
     """``functools.partial(read, timeout=3)``; for a target too complex to spell, the words for it."""
     if target is None:

@@ -34,14 +34,16 @@ from .rules.never_awaited import check_never_awaited
 from .rules.not_callable import report_not_callable
 from .rules.options import without_options
 from .rules.partial_keywords import without_partial_bound_keywords
+from .rules.passed_options import report_passed_options
 from .rules.positional_only_schedulers import report_keywords_not_passed
 from .rules.positional_only_target import report_positional_only_target
 from .rules.reserved_keywords import check_reserved_keywords
 from .rules.result_callbacks import check_result_callbacks
+from .rules.signature_calls import signature_reported
 from .rules.string_args import report_string_args
 from .rules.task_arguments import call_task, report_task_errors
 from .rules.unpacked_keywords import report_unpacked_keywords
-from .schedulers import Param, Receiver, SchedulerSpec
+from .schedulers import Param, Receiver, SchedulerSpec, SignatureReceiver
 from .task_calls import TaskCall, kept, task_call
 
 
@@ -110,9 +112,16 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
         if definition is not None:
             target = Callee(definition)
     name = forced_name or display_name(target.signature) or expression_name(task.target)
-    reported = check_never_awaited(api, task, target, spec, name)
+    if isinstance(spec.target, SignatureReceiver):
+        # What the signature's own call reports (a coroutine never awaited too) is reported once, there.
+        if signature_reported(api, ctx, spec.target, spec, task, target.signature):
+            return Checked(False, found)
+        reported = False
+    else:
+        reported = check_never_awaited(api, task, target, spec, name)
     task = without_partial_bound_keywords(api, task, target, spec, name)
     task = without_options(api, ctx, task, target, spec, name)
+    task = report_passed_options(api, task, target, spec, name)
     dropped = report_dropped_by_packed(api, ctx, spec, name)
     not_passed = report_keywords_not_passed(api, ctx, spec, task, target, name)
     unpacked = report_unpacked_keywords(api, ctx, spec, task, name)

@@ -33,6 +33,11 @@ TASK_RESERVED_KEYWORD: Final = ErrorCode(
     "A task keyword collides with a parameter of the scheduler itself",
     CATEGORY,
 )
+TASK_OPTION_AS_ARGUMENT: Final = ErrorCode(
+    "task-option-as-argument",
+    "An option of apply_async given to delay, which passes it to the task's **kwargs as an argument",
+    CATEGORY,
+)
 TASK_FASTAPI_INJECTION: Final = ErrorCode(
     "task-fastapi-injection",
     "A FastAPI route parameter annotated with a subclass of Starlette's BackgroundTasks receives FastAPI's",
@@ -148,6 +153,30 @@ def option_keyword(scheduler: str, keyword: str, task: str, alternative: str | N
     if alternative is None:
         return message
     return f"{message}; {alternative} passes it to the task"
+
+
+def passed_option(
+    scheduler: str, alternative: str, keyword: str, task: str, received: bool, fix: str | None
+) -> str:
+    """``received``: the task takes any keyword (``**kwargs``), so the option arrives there, and runs."""
+    outcome = (
+        "through its **kwargs, as an argument, and the option never takes effect"
+        if received
+        else "as an argument, which it does not take: TypeError"
+    )
+    how = fix if fix is not None else f"{alternative}(args=(...), kwargs={{...}}, {keyword}=...)"
+    return (
+        f'Keyword "{keyword}" is an option of "{alternative}", but "{scheduler}" passes it to {quoted(task)} '
+        f"{outcome}; give it to {alternative}: {how}"
+    )
+
+
+def ignored_by_immutable(scheduler: str, maker: str, task: str) -> str:
+    return (
+        f'Arguments given to "{scheduler}" of a signature made by "{maker}" are ignored: an immutable '
+        f'signature calls {quoted(task)} with its own arguments only; give them to "{maker}", or make the '
+        'signature with "s"'
+    )
 
 
 def dropped_by_packed(scheduler: str, task: str, keyword: str | None, packed: tuple[str, str]) -> str:

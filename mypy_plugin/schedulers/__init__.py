@@ -17,6 +17,7 @@ from .spec import (
     Param,
     Receiver,
     SchedulerSpec,
+    SignatureReceiver,
     Variadic,
 )
 
@@ -38,5 +39,6 @@ __all__ = [
     "Param",
     "Receiver",
     "SchedulerSpec",
+    "SignatureReceiver",
     "Variadic",
 ]

@@ -83,6 +83,7 @@ PLUGIN_CODES = frozenset(
         "task-never-awaited",
         "task-not-async",
         "task-reserved-keyword",
+        "task-option-as-argument",
         "task-fastapi-injection",
     }
 )

@@ -132,6 +132,11 @@ class BgtypedPlugin(Plugin):
 
     # Method hooks are asked for with the receiver's class (``owner.member``); the hook decides on the
     # receiver type at hand. No hook where the class has no registered base defining the member.
+    def get_additional_deps(self, file: MypyFile) -> list[tuple[int, str, int]]:
+        from . import rq_jobs
+
+        return rq_jobs.job_dependency(file)
+
     def get_method_signature_hook(self, fullname: str) -> _MethodSignatureHook | None:
         return self._method_signature_answers[fullname]
 
@@ -152,6 +157,10 @@ class BgtypedPlugin(Plugin):
         return hook
 
     def _method_hook(self, fullname: str) -> _MethodHook | None:
+        from . import rq_jobs
+
+        if fullname == rq_jobs.JOB_DECORATOR_CALL:
+            return rq_jobs.job_function_type
         owner, _, member = fullname.rpartition(".")
         # Names as common as ``get`` (``dict.get``): hooked only on FastAPI's classes.
         from . import routes

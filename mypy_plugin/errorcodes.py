@@ -35,7 +35,8 @@ TASK_RESERVED_KEYWORD: Final = ErrorCode(
 )
 TASK_OPTION_AS_ARGUMENT: Final = ErrorCode(
     "task-option-as-argument",
-    "An option of apply_async given to delay, which passes it to the task's **kwargs as an argument",
+    "A sibling scheduler's option (Celery's apply_async, dramatiq's send_with_options) given to one that "
+    "passes it to the task's **kwargs as an argument",
     CATEGORY,
 )
 TASK_FASTAPI_INJECTION: Final = ErrorCode(

@@ -1,8 +1,9 @@
 """A mapping unpacked (``**opts``) into a scheduler that passes positional arguments only.
 
 The scheduler raises TypeError for any keyword, so a mapping that holds one fails; an empty one does not.
-Only a mapping that cannot be empty is reported: a dict literal with a key, or a TypedDict with a required
-key. A ``dict[str, int]`` value may be empty at run time, and the call then works: it is left alone.
+Reported: a dict literal with a key, and a TypedDict with a key (one whose keys are all optional too, which
+mypy alone reports as extra arguments). A ``dict[str, int]`` value may be empty at run time, and the call
+then works: it is left alone, as mypy leaves it.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from ..task_calls import TASK_KEYWORDS, TaskCall
 def report_unpacked_keywords(
     api: TypeChecker, ctx: FunctionContext | MethodContext, spec: SchedulerSpec, task: TaskCall, name: str
 ) -> set[str]:
-    """Report each ``**mapping`` that cannot be empty, given to a scheduler passing positional arguments only.
+    """Report each ``**mapping`` known to hold keys, given to a scheduler passing positional arguments only.
 
     Returns the keywords the reported mappings are known to hold, for the task's check to take them as
     given: what they were meant for is not reported missing as well.
@@ -62,7 +63,7 @@ def _bound(api: TypeChecker, arg: Expression, value: str | None, own: set[str]) 
 
 
 def _keys_held(arg: Expression, arg_type: Type, own: set[str]) -> set[str] | None:
-    """The task keywords a mapping surely holds, if it holds one at least; None if it may hold none.
+    """The task keywords a mapping holds (a TypedDict: may hold), if any; None if none is known.
 
     Keys in ``own`` (the scheduler's parameters) are the scheduler's, not the task's.
     """
@@ -75,5 +76,6 @@ def _keys_held(arg: Expression, arg_type: Type, own: set[str]) -> set[str] | Non
         return None
     proper = get_proper_type(arg_type)
     if isinstance(proper, TypedDictType):
-        return set(proper.required_keys) - own or None
+        # Optional keys too: mypy alone reports them as extra arguments, and the report is kept.
+        return set(proper.items) - own or None
     return None

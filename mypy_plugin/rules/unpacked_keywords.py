@@ -9,7 +9,7 @@ then works: it is left alone, as mypy leaves it.
 from __future__ import annotations
 
 from mypy.checker import TypeChecker
-from mypy.errorcodes import CALL_ARG
+from mypy.errorcodes import CALL_ARG, MISC
 from mypy.nodes import ARG_STAR2, DictExpr, Expression, StrExpr
 from mypy.plugin import FunctionContext, MethodContext
 from mypy.types import Type, TypedDictType, get_proper_type
@@ -41,7 +41,9 @@ def report_unpacked_keywords(
         target_text = spelled(task.target, api)
         value = None if isinstance(arg, DictExpr) else spelled(arg, api)
         fix = errorcodes.unpacked_keywords_fix(target_text, _bound(api, arg, value, own))
-        api.fail(errorcodes.keywords_unpacked(spec.name, name, value, fix), arg, code=CALL_ARG)
+        # mypy alone reports a TypedDict's keys as extra arguments (``misc``): its code is kept for ignores.
+        code = CALL_ARG if isinstance(arg, DictExpr) else MISC
+        api.fail(errorcodes.keywords_unpacked(spec.name, name, value, fix), arg, code=code)
         names |= keys
     return names
 

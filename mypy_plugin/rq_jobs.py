@@ -13,8 +13,10 @@ from mypy.nodes import MypyFile, TypeInfo
 from mypy.plugin import MethodContext
 from mypy.types import CallableType, Instance, Parameters, Type, get_proper_type
 
-from .schedulers.rq import JOB_FUNCTION
-
+# The type given to a function decorated by ``@job``; the rq family's entries schedule through it. (Defined
+# here, not there: every module's dependencies are asked of this module, and the family stays unloaded in a
+# build without RQ.)
+JOB_FUNCTION: Final = "bgtyped.rq.JobFunction"
 # What mypy calls when it applies ``@job(...)`` to a function.
 JOB_DECORATOR_CALL: Final = "rq.decorators.job.__call__"
 _JOB_MODULE, _, _JOB_CLASS = JOB_FUNCTION.rpartition(".")

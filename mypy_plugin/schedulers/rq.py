@@ -11,11 +11,10 @@ from typing import Final
 
 from bgtyped._queue_options import RQ_JOB_OPTIONS, RQ_OPTIONS
 
+from ..rq_jobs import JOB_FUNCTION
 from .spec import Packed, Param, Receiver, SchedulerSpec, Variadic
 
 _RQ_QUEUE: Final = "rq.queue.Queue"
-# The type the plugin gives a function decorated by ``@job`` (`mypy_plugin.rq_jobs`).
-JOB_FUNCTION: Final = "bgtyped.rq.JobFunction"
 _RQ_ENQUEUE_ARGUMENTS: Final = Variadic(options=RQ_OPTIONS, packed_keywords=("args", "kwargs"))
 
 SCHEDULERS: Final[tuple[SchedulerSpec, ...]] = (

@@ -38,6 +38,7 @@ from .rules.never_awaited import check_never_awaited
 from .rules.not_callable import report_not_callable
 from .rules.options import without_options
 from .rules.partial_keywords import without_partial_bound_keywords
+from .rules.passed_options import report_passed_options
 from .rules.positional_only_schedulers import report_keywords_not_passed
 from .rules.positional_only_target import report_positional_only_target
 from .rules.required_options import report_missing_option
@@ -45,11 +46,13 @@ from .rules.reserved_keywords import check_reserved_keywords
 from .rules.resolved_arguments import note_resolved_arguments, with_resolved_arguments
 from .rules.resolved_futures import call_with_resolved_futures, note_resolved, with_resolved_futures
 from .rules.result_callbacks import check_result_callbacks
+from .rules.signature_calls import signature_reported
 from .rules.string_args import report_string_args
 from .rules.supplied_self import without_supplied_self
 from .rules.task_arguments import report_task_errors
 from .rules.undecorated_target import report_undecorated_target
-from .schedulers import Param, Receiver, SchedulerSpec
+from .rules.unpacked_keywords import report_unpacked_keywords
+from .schedulers import Param, Receiver, SchedulerSpec, SignatureReceiver
 from .task_calls import TaskCall, kept, task_call
 
 
@@ -148,14 +151,24 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
         )
     name = forced_name or display_name(target.signature) or expression_name(task.target)
     report_undecorated_target(api, task, target.signature, spec, name)
-    reported = check_never_awaited(api, task, target, spec, name)
+    if isinstance(spec.target, SignatureReceiver):
+        # What the signature's own call reports (a coroutine never awaited too) is reported once, there.
+        if signature_reported(api, ctx, spec.target, spec, task, target.signature):
+            return Checked(False, found)
+        reported = False
+    else:
+        reported = check_never_awaited(api, task, target, spec, name)
     task = without_partial_bound_keywords(api, task, target, spec, name)
     task = without_options(api, ctx, task, target, spec, name)
+    task = report_passed_options(api, task, target, spec, name)
     if job_name is not None and isinstance(spec.target, Param) and spec.target.job_names is not None:
         task = without_misspelt_options(api, task, target, spec.target.job_names, spec.name, name)
     dropped = report_dropped_by_packed(api, ctx, spec, name)
     not_passed = report_keywords_not_passed(api, ctx, spec, task, target, name)
+    unpacked = report_unpacked_keywords(api, ctx, spec, task, name)
     signature = target.signature
+    if unpacked:
+        signature = with_optional_parameters(signature, unpacked)
     if not_passed:
         # Reported as keywords the task never receives: the rest of the call is checked without them,
         # and what they were meant for is not reported missing as well.

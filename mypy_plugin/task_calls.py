@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Final
 
+from mypy.checker import TypeChecker
 from mypy.nodes import (
     ARG_NAMED,
     ARG_POS,
@@ -25,6 +26,7 @@ from mypy.plugin import CheckerPluginInterface, FunctionContext, MethodContext
 from mypy.subtypes import is_subtype
 from mypy.types import (
     AnyType,
+    Instance,
     NoneType,
     ProperType,
     TupleType,
@@ -36,7 +38,16 @@ from mypy.types import (
 )
 
 from .records import Record
-from .schedulers import Mapped, Packed, Param, Receiver, SchedulerSpec, SingleOrPacked, Variadic
+from .schedulers import (
+    Mapped,
+    Packed,
+    Param,
+    Receiver,
+    SchedulerSpec,
+    SignatureReceiver,
+    SingleOrPacked,
+    Variadic,
+)
 
 # The parameter added to a scheduler that passes only positional arguments, to collect task keywords.
 TASK_KEYWORDS: Final = "__bgtyped_task_keywords"
@@ -86,6 +97,11 @@ def task_call(ctx: FunctionContext | MethodContext, spec: SchedulerSpec) -> Task
     if task is None:
         return None
     args, kinds, names = task
+    if isinstance(spec.target, SignatureReceiver):
+        made = made_signature(call, spec.target)
+        if made is None:
+            return None
+        args, kinds, names = _with_signature_arguments(made, spec.target, (args, kinds, names))
     return TaskCall(target[0], target[1], args, kinds, names)
 
 
@@ -93,6 +109,15 @@ def _target(
     ctx: FunctionContext | MethodContext, spec: SchedulerSpec, call: CallExpr
 ) -> tuple[Expression, Type] | None:
     target = spec.target
+    if isinstance(target, SignatureReceiver):
+        made = made_signature(call, target)
+        if made is None or not isinstance(made.callee, MemberExpr) or not isinstance(ctx.api, TypeChecker):
+            return None
+        task_type = ctx.api.lookup_type_or_none(made.callee.expr)
+        proper = get_proper_type(task_type)
+        if not isinstance(proper, Instance) or not proper.type.has_base(target.task_class):
+            return None
+        return made.callee.expr, proper
     if isinstance(target, Receiver):
         if not isinstance(ctx, MethodContext) or not isinstance(call.callee, MemberExpr):
             return None
@@ -101,6 +126,41 @@ def _target(
     if group is None:
         return None
     return ctx.args[group][0], ctx.arg_types[group][0]
+
+
+def made_signature(call: CallExpr, receiver: SignatureReceiver) -> CallExpr | None:
+    """The call that made the signature a method is called on (``add.s(2)`` in ``add.s(2).delay(3)``)."""
+    if not isinstance(call.callee, MemberExpr):
+        return None
+    made = call.callee.expr
+    if not isinstance(made, CallExpr) or not isinstance(made.callee, MemberExpr):
+        return None
+    return made if made.callee.name in receiver.mutable | receiver.immutable else None
+
+
+def _with_signature_arguments(made: CallExpr, receiver: SignatureReceiver, given: Arguments) -> Arguments:
+    """The task's arguments: the signature's own, and the call's as the signature takes them.
+
+    A mutable signature puts the call's positional arguments first, and its keywords replace the
+    signature's of the same name; an immutable one ignores them.
+    """
+    own = (list(made.args), list(made.arg_kinds), list(made.arg_names))
+    assert isinstance(made.callee, MemberExpr)
+    if made.callee.name in receiver.immutable:
+        return own
+    replaced = {name for name, kind in zip(given[2], given[1], strict=True) if kind == ARG_NAMED}
+    args: list[Expression] = []
+    kinds: list[ArgKind] = []
+    names: list[str | None] = []
+    for positional in (True, False):
+        for source in (given, own) if positional else (own, given):
+            for arg, kind, name in zip(*source, strict=True):
+                if kind.is_positional(star=True) != positional or (source is own and name in replaced):
+                    continue
+                args.append(arg)
+                kinds.append(kind)
+                names.append(name)
+    return args, kinds, names
 
 
 def single_actual(ctx: FunctionContext | MethodContext, index: int | None) -> int | None:

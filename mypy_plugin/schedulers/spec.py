@@ -76,6 +76,24 @@ class Receiver(Record):
     __slots__ = ()
 
 
+class SignatureReceiver(Receiver):
+    """The scheduled function is the task behind the signature the method is called on, made in the same
+    expression by one of the task's methods (Celery's ``add.s(2).delay(3)``).
+
+    A signature made by a ``mutable`` member puts the call's positional arguments before its own and its
+    keywords over its own (Celery's ``s``); one made by an ``immutable`` member keeps only its own (``si``).
+    ``task_class`` is the class of the tasks those members belong to. A signature from anywhere else (a
+    variable) hides its task: the call is not checked.
+    """
+
+    __slots__ = ("immutable", "mutable", "task_class")
+
+    def __init__(self, task_class: str, mutable: frozenset[str], immutable: frozenset[str]) -> None:
+        self.task_class: Final = task_class
+        self.mutable: Final = mutable
+        self.immutable: Final = immutable
+
+
 class Variadic(Record):
     """The task's arguments are the scheduler's own ``*args`` and ``**kwargs`` (named here; no ``args`` for
     a scheduler that passes keywords only).
@@ -84,10 +102,12 @@ class Variadic(Record):
     ``description``) or as parameters of its own (Dask's ``key``, ``retries``): they never reach the task.
     ``packed_keywords`` name two keywords (a tuple and a dict) that, when either is given, carry the task's
     arguments instead; the scheduler then drops every other task argument (RQ's
-    ``enqueue(f, args=(1,), kwargs={"x": 2})``).
+    ``enqueue(f, args=(1,), kwargs={"x": 2})``). ``passed_options`` are the options of a sibling scheduler
+    that this one does not take but passes to the task (Celery's ``delay`` passes ``countdown=5`` to the
+    task; ``apply_async`` takes it); ``options_alternative`` names that sibling.
     """
 
-    __slots__ = ("args", "kwargs", "options", "packed_keywords")
+    __slots__ = ("args", "kwargs", "options", "options_alternative", "packed_keywords", "passed_options")
 
     def __init__(
         self,
@@ -95,11 +115,15 @@ class Variadic(Record):
         kwargs: str | None = "kwargs",
         options: frozenset[str] = frozenset(),
         packed_keywords: tuple[str, str] | None = None,
+        passed_options: frozenset[str] = frozenset(),
+        options_alternative: str | None = None,
     ) -> None:
         self.args: Final = args
         self.kwargs: Final = kwargs
         self.options: Final = options
         self.packed_keywords: Final = packed_keywords
+        self.passed_options: Final = passed_options
+        self.options_alternative: Final = options_alternative
 
 
 class Packed(Record):

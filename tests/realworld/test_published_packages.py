@@ -99,6 +99,7 @@ PLUGIN_CODES = frozenset(
         "task-reserved-keyword",
         "task-required-option",
         "task-undecorated",
+        "task-option-as-argument",
         "task-unknown-job",
         "task-fastapi-injection",
     }

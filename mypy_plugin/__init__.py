@@ -158,6 +158,12 @@ class BgtypedPlugin(Plugin):
 
         if member in routes.ROUTE_METHODS and self._route_classes[owner]:
             return partial(routes.check_route_registration, member)
+        if member == "__call__":
+            from . import decorators
+
+            decorator = decorators.DECORATOR_SCHEDULERS.get(fullname)
+            if decorator is not None:
+                return partial(decorators.check_decorated, self._registry, decorator)
         hook = self._method_hooks.get(member)
         if hook is None or not self._method_may_schedule(owner, member):
             return None

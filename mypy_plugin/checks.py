@@ -28,6 +28,7 @@ from .records import Record
 from .rendering import expression_name
 from .rules.completed_later import completed_later
 from .rules.dropped_arguments import report_dropped_by_packed
+from .rules.forwarded_keywords import report_dropped_forwarded_keywords
 from .rules.lambdas import lambda_in_context
 from .rules.named_targets import may_be_name
 from .rules.never_awaited import check_never_awaited
@@ -39,6 +40,7 @@ from .rules.positional_only_target import report_positional_only_target
 from .rules.reserved_keywords import check_reserved_keywords
 from .rules.result_callbacks import check_result_callbacks
 from .rules.string_args import report_string_args
+from .rules.supplied_keywords import check_supplied_keywords
 from .rules.task_arguments import call_task, report_task_errors
 from .schedulers import Param, Receiver, SchedulerSpec
 from .task_calls import TaskCall, kept, task_call
@@ -68,6 +70,7 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
     api = ctx.api
     if not isinstance(api, TypeChecker):
         return NOTHING_FOUND
+    report_dropped_forwarded_keywords(api, ctx, spec)
     if report_string_args(api, ctx, spec) or report_positional_only_target(api, ctx, spec):
         return NOTHING_FOUND
     task = task_call(ctx, spec)
@@ -113,8 +116,11 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
     task = without_partial_bound_keywords(api, task, target, spec, name)
     task = without_options(api, ctx, task, target, spec, name)
     dropped = report_dropped_by_packed(api, ctx, spec, name)
+    task, supplied = check_supplied_keywords(api, task, target, spec, name, ctx.context)
     not_passed = report_keywords_not_passed(api, ctx, spec, task, target, name)
     signature = target.signature
+    if supplied:
+        signature = with_optional_parameters(signature, supplied)
     if not_passed:
         # Reported as keywords the task never receives: the rest of the call is checked without them,
         # and what they were meant for is not reported missing as well.
@@ -122,8 +128,9 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
         signature = with_optional_parameters(signature, set(not_passed.values()))
     if spec.completed_later:
         task, signature = completed_later(task, signature)
-    elif dropped:
-        # What the dropped arguments were meant for is reported missing by them already.
+    elif dropped or spec.completed_after:
+        # What the dropped arguments were meant for is reported missing by them already; a call completed
+        # after its arguments gets the rest later.
         signature = with_optional_parameters(signature)
     result, errors = call_task(api, task, signature, ctx.context)
     if errors:

@@ -202,3 +202,25 @@ def target_positional_only(scheduler: str, parameter: str, fix: str | None) -> s
         f'without "{parameter}="'
     )
     return message if fix is None else f"{message}: {fix}"
+
+
+def supplied_keyword_given(scheduler: str, task: str, keyword: str) -> str:
+    return (
+        f'Argument "{keyword}" to {quoted(task)} scheduled by "{scheduler}" is never received: the worker '
+        f"passes {quoted(task)} its own {keyword}=; leave it out"
+    )
+
+
+def supplied_keyword_refused(scheduler: str, task: str, keyword: str) -> str:
+    return (
+        f'{quoted(task)} scheduled by "{scheduler}" takes no keyword "{keyword}", which the worker passes it '
+        f'and fails with TypeError; add a "{keyword}" parameter'
+    )
+
+
+def dropped_forwarded(scheduler: str, keyword: str | None, selector: str, built: str) -> str:
+    return (
+        f'Argument "{keyword}" to "{scheduler}" is dropped: "{scheduler}" passes its extra keywords only to '
+        f'a {selector} it builds from a name, and "{selector}" is one already built ({built}); pass it to '
+        f"{built}(...)"
+    )

@@ -22,9 +22,10 @@ from mypy.nodes import (
     TupleExpr,
 )
 from mypy.plugin import CheckerPluginInterface, FunctionContext, MethodContext
-from mypy.subtypes import is_subtype
+from mypy.subtypes import find_member, is_subtype
 from mypy.types import (
     AnyType,
+    Instance,
     NoneType,
     ProperType,
     TupleType,
@@ -88,13 +89,26 @@ def _target(
 ) -> tuple[Expression, Type] | None:
     target = spec.target
     if isinstance(target, Receiver):
-        if not isinstance(ctx, MethodContext) or not isinstance(call.callee, MemberExpr):
+        if not isinstance(ctx, MethodContext):
             return None
-        return call.callee.expr, ctx.type
+        if spec.member == "__call__":
+            return call.callee, _receiver_function(ctx.type, target)
+        if not isinstance(call.callee, MemberExpr):
+            return None
+        return call.callee.expr, _receiver_function(ctx.type, target)
     group = single_actual(ctx, target.index_in(ctx.callee_arg_names))
     if group is None:
         return None
     return ctx.args[group][0], ctx.arg_types[group][0]
+
+
+def _receiver_function(receiver: Type, target: Receiver) -> Type:
+    """The receiver's type, or that of its attribute holding the function when the entry names one."""
+    proper = get_proper_type(receiver)
+    if target.attribute is None or not isinstance(proper, Instance):
+        return receiver
+    function = find_member(target.attribute, proper, proper)
+    return receiver if function is None else function
 
 
 def single_actual(ctx: FunctionContext | MethodContext, index: int | None) -> int | None:

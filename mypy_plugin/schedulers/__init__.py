@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import Final
 
-from . import anyio_trio, celery, dramatiq, rq, starlette, stdlib
+from . import anyio_trio, apscheduler, celery, dramatiq, huey, rq, starlette, stdlib
 from .spec import (
     CONSTRUCTOR,
     COROUTINE_POLICIES,
     Coroutines,
+    ForwardedKeywords,
     Packed,
     Param,
     Receiver,
@@ -27,6 +28,8 @@ BUILTIN_SCHEDULERS: Final[tuple[SchedulerSpec, ...]] = (
     + celery.SCHEDULERS
     + dramatiq.SCHEDULERS
     + rq.SCHEDULERS
+    + apscheduler.SCHEDULERS
+    + huey.SCHEDULERS
 )
 
 __all__ = [
@@ -34,6 +37,7 @@ __all__ = [
     "CONSTRUCTOR",
     "COROUTINE_POLICIES",
     "Coroutines",
+    "ForwardedKeywords",
     "Packed",
     "Param",
     "Receiver",

@@ -46,9 +46,16 @@ class Param(Record):
 
 
 class Receiver(Record):
-    """The scheduled function is the object the scheduling method is called on (``task.delay(...)``)."""
+    """The scheduled function is the object the scheduling method is called on (``task.delay(...)``).
 
-    __slots__ = ()
+    ``attribute``: the receiver's attribute holding the function, whose type is the task's signature where
+    the receiver's own type does not say it (huey's ``TaskWrapper.func``: calling the wrapper enqueues).
+    """
+
+    __slots__ = ("attribute",)
+
+    def __init__(self, attribute: str | None = None) -> None:
+        self.attribute: Final = attribute
 
 
 class Variadic(Record):
@@ -83,6 +90,22 @@ class Packed(Record):
     def __init__(self, args: Param | None, kwargs: Param | None) -> None:
         self.args: Final = args
         self.kwargs: Final = kwargs
+
+
+class ForwardedKeywords(Record):
+    """The scheduler's ``**keywords`` (named ``parameter``) build what its ``selector`` parameter names.
+
+    APScheduler's ``add_job(f, "interval", minutes=5)`` passes ``minutes`` to the trigger class named
+    "interval". Given an instance of ``instance_of`` instead, the scheduler uses it as it is and drops the
+    keywords.
+    """
+
+    __slots__ = ("instance_of", "parameter", "selector")
+
+    def __init__(self, parameter: str, selector: Param, instance_of: str) -> None:
+        self.parameter: Final = parameter
+        self.selector: Final = selector
+        self.instance_of: Final = instance_of
 
 
 # What a scheduler does with the coroutine an ``async def`` target returns:
@@ -120,13 +143,21 @@ class SchedulerSpec(Record):
     parameter is left for an argument to come before them.
     ``awaits_sync_results``: the awaitable a sync target returns is awaited too, after the target ran in
     a thread (bgtyped's tasks).
+    ``completed_after``: the call may give only the first of the task's arguments; more are added after
+    them later (a huey pipeline step, ``task.s(...)``, receives the previous result appended): missing
+    arguments are not reported.
+    ``supplied_keywords`` are added to the task's call by the worker (huey's context tasks receive
+    ``task=``): the task must take them, and the caller cannot give them.
+    ``forwarded_keywords``: the scheduler's ``**keywords`` that build another object (`ForwardedKeywords`).
     """
 
     __slots__ = (
         "arguments",
         "awaits_sync_results",
+        "completed_after",
         "completed_later",
         "coroutines",
+        "forwarded_keywords",
         "is_method",
         "keyword_safe_alternative",
         "member",
@@ -135,6 +166,7 @@ class SchedulerSpec(Record):
         "reserved_keywords",
         "result_callbacks",
         "schedules",
+        "supplied_keywords",
         "target",
     )
 
@@ -153,6 +185,9 @@ class SchedulerSpec(Record):
         result_callbacks: tuple[Param, ...] = (),
         completed_later: bool = False,
         awaits_sync_results: bool = False,
+        completed_after: bool = False,
+        supplied_keywords: frozenset[str] = frozenset(),
+        forwarded_keywords: ForwardedKeywords | None = None,
     ) -> None:
         self.owner: Final = owner
         self.member: Final = member
@@ -167,6 +202,30 @@ class SchedulerSpec(Record):
         self.result_callbacks: Final = result_callbacks
         self.completed_later: Final = completed_later
         self.awaits_sync_results: Final = awaits_sync_results
+        self.completed_after: Final = completed_after
+        self.supplied_keywords: Final = supplied_keywords
+        self.forwarded_keywords: Final = forwarded_keywords
+
+    def named(self, name: str) -> SchedulerSpec:
+        """The same entry, with messages calling the scheduler ``name`` (a decorator form of it)."""
+        return SchedulerSpec(
+            owner=self.owner,
+            member=self.member,
+            name=name,
+            target=self.target,
+            arguments=self.arguments,
+            reserved_keywords=self.reserved_keywords,
+            keyword_safe_alternative=self.keyword_safe_alternative,
+            coroutines=self.coroutines,
+            schedules=self.schedules,
+            is_method=self.is_method,
+            result_callbacks=self.result_callbacks,
+            completed_later=self.completed_later,
+            awaits_sync_results=self.awaits_sync_results,
+            completed_after=self.completed_after,
+            supplied_keywords=self.supplied_keywords,
+            forwarded_keywords=self.forwarded_keywords,
+        )
 
     @property
     def fullname(self) -> str:

@@ -13,7 +13,7 @@ from typing import Final
 
 from mypy.argmap import map_actuals_to_formals
 from mypy.checker import TypeChecker
-from mypy.nodes import ARG_POS, CallExpr, Decorator, Expression, MemberExpr, TempNode
+from mypy.nodes import ARG_POS, CallExpr, Context, Decorator, Expression, MemberExpr, TempNode
 from mypy.plugin import MethodContext
 from mypy.types import CallableType, Instance, Type, get_proper_type
 
@@ -54,6 +54,9 @@ def check_decorated(registry: Registry, entry: DecoratorScheduler, ctx: MethodCo
     factory = _factory_call(ctx.context, ctx.args[0][0], entry)
     if factory is None or not isinstance(factory.callee, MemberExpr):
         return ctx.default_return_type
+    # Every type is known once the decorator expression has been checked; a missing one is left alone.
+    if not all(api.has_type(expr) for expr in (factory.callee, factory.callee.expr, *factory.args)):
+        return ctx.default_return_type
     scheduler = get_proper_type(api.lookup_type(factory.callee.expr))
     factory_type = get_proper_type(api.lookup_type(factory.callee))
     if not isinstance(scheduler, Instance) or not isinstance(factory_type, CallableType):
@@ -61,26 +64,46 @@ def check_decorated(registry: Registry, entry: DecoratorScheduler, ctx: MethodCo
     spec = registry.for_class(scheduler.type, entry.scheduler)
     if spec is None:
         return ctx.default_return_type
-    if not all(api.has_type(arg) for arg in factory.args):
-        return ctx.default_return_type
-    pair = _scheduling_context(ctx, api, entry, factory, factory_type, scheduler, ctx.arg_types[0][0])
+    function = _named_after(ctx.arg_types[0][0], ctx.context)
+    pair = _scheduling_context(ctx, api, entry, factory, factory_type, scheduler, function)
     check_scheduling_call(pair, spec.named(entry.member))
     return ctx.default_return_type
 
 
 def _factory_call(context: object, applied_to: Expression, entry: DecoratorScheduler) -> CallExpr | None:
-    """The decorator expression whose result is being applied: mypy puts its position on the function."""
+    """The decorator expression whose result is being applied to the function.
+
+    With one such decorator on the function, it. With several, the one at the position mypy gives the
+    function's type: the decorator's own on newer mypy releases, the decorated definition's on older ones
+    (the first decorator's position), where it cannot tell them apart and none is taken.
+    """
     if not isinstance(context, Decorator):
         return None
-    for expr in context.decorators:
-        if (
-            isinstance(expr, CallExpr)
-            and isinstance(expr.callee, MemberExpr)
-            and expr.callee.name == entry.member
-            and (expr.line, expr.column) == (applied_to.line, applied_to.column)
-        ):
-            return expr
-    return None
+    candidates = [
+        expr
+        for expr in context.decorators
+        if isinstance(expr, CallExpr)
+        and isinstance(expr.callee, MemberExpr)
+        and expr.callee.name == entry.member
+    ]
+    if len(candidates) == 1:
+        return candidates[0]
+    position = (applied_to.line, applied_to.column)
+    if position == (context.line, context.column):
+        return None
+    return next((expr for expr in candidates if (expr.line, expr.column) == position), None)
+
+
+def _named_after(function: Type, context: Context) -> Type:
+    """A decorated function's type, named after the definition when the decorators below left it unnamed."""
+    proper = get_proper_type(function)
+    if isinstance(proper, CallableType) and proper.name is None and isinstance(context, Decorator):
+        return proper.copy_modified(name=context.func.name)
+    return function
+
+
+def _calls_member(expr: Expression, member: str) -> bool:
+    return isinstance(expr, CallExpr) and isinstance(expr.callee, MemberExpr) and expr.callee.name == member
 
 
 def _scheduling_context(

@@ -176,9 +176,7 @@ def test_wheel_contents(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
         partial_markers = {package: archive.read(f"{package}/py.typed").decode() for package in STUB_PACKAGES}
-        shipped_stubs = {
-            name: archive.read(name) for name in names if name.split("/", 1)[0] in STUB_PACKAGES
-        }
+        shipped_stubs = {name: archive.read(name) for name in names if name.split("/", 1)[0] in STUB_PACKAGES}
     top_level = {name.split("/", 1)[0] for name in names}
     assert top_level == {"bgtyped", *STUB_PACKAGES, wheel.name.split("-py3")[0] + ".dist-info"}
     assert {

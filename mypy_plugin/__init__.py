@@ -210,6 +210,12 @@ class BgtypedPlugin(Plugin):
         # Names as common as ``get`` (``dict.get``): hooked only on FastAPI's classes.
         if member in routes.ROUTE_METHODS and self._route_classes[owner]:
             return partial(routes.check_route_registration, member)
+        if member == "__call__":
+            from . import decorators
+
+            decorator = decorators.DECORATOR_SCHEDULERS.get(fullname)
+            if decorator is not None:
+                return partial(decorators.check_decorated, self._registry, decorator)
         if member not in self._registry.by_member or not self._method_may_schedule(owner, member):
             return None
         return partial(self._check_method_call, member)

@@ -309,3 +309,25 @@ def misspelt_option(scheduler: str, keyword: str, task: str, option: str, librar
         f'Unexpected keyword argument "{keyword}" for {quoted(task)} scheduled by "{scheduler}": it reaches '
         f'the job, which does not take it; {library}\'s option is "{option}"'
     )
+
+
+def supplied_keyword_given(scheduler: str, task: str, keyword: str) -> str:
+    return (
+        f'Argument "{keyword}" to {quoted(task)} scheduled by "{scheduler}" is never received: the worker '
+        f"passes {quoted(task)} its own {keyword}=; leave it out"
+    )
+
+
+def supplied_keyword_refused(scheduler: str, task: str, keyword: str) -> str:
+    return (
+        f'{quoted(task)} scheduled by "{scheduler}" takes no keyword "{keyword}", which the worker passes it '
+        f'and fails with TypeError; add a "{keyword}" parameter'
+    )
+
+
+def dropped_forwarded(scheduler: str, keyword: str | None, selector: str, built: str) -> str:
+    return (
+        f'Argument "{keyword}" to "{scheduler}" is dropped: "{scheduler}" passes its extra keywords only to '
+        f'a {selector} it builds from a name, and "{selector}" is one already built ({built}); pass it to '
+        f"{built}(...)"
+    )

@@ -23,7 +23,7 @@ from mypy.nodes import (
     TupleExpr,
 )
 from mypy.plugin import CheckerPluginInterface, FunctionContext, MethodContext
-from mypy.subtypes import is_subtype
+from mypy.subtypes import find_member, is_subtype
 from mypy.types import (
     AnyType,
     Instance,
@@ -119,9 +119,13 @@ def _target(
             return None
         return made.callee.expr, proper
     if isinstance(target, Receiver):
-        if not isinstance(ctx, MethodContext) or not isinstance(call.callee, MemberExpr):
+        if not isinstance(ctx, MethodContext):
             return None
-        return call.callee.expr, ctx.type
+        if spec.member == "__call__":
+            return call.callee, _receiver_function(ctx.type, target)
+        if not isinstance(call.callee, MemberExpr):
+            return None
+        return call.callee.expr, _receiver_function(ctx.type, target)
     group = single_actual(ctx, target.index_in(ctx.callee_arg_names))
     if group is None:
         return None
@@ -161,6 +165,15 @@ def _with_signature_arguments(made: CallExpr, receiver: SignatureReceiver, given
                 kinds.append(kind)
                 names.append(name)
     return args, kinds, names
+
+
+def _receiver_function(receiver: Type, target: Receiver) -> Type:
+    """The receiver's type, or that of its attribute holding the function when the entry names one."""
+    proper = get_proper_type(receiver)
+    if target.attribute is None or not isinstance(proper, Instance):
+        return receiver
+    function = find_member(target.attribute, proper, proper)
+    return receiver if function is None else function
 
 
 def single_actual(ctx: FunctionContext | MethodContext, index: int | None) -> int | None:

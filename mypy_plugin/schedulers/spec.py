@@ -71,9 +71,16 @@ class JobNames(Record):
 
 
 class Receiver(Record):
-    """The scheduled function is the object the scheduling method is called on (``task.delay(...)``)."""
+    """The scheduled function is the object the scheduling method is called on (``task.delay(...)``).
 
-    __slots__ = ()
+    ``attribute``: the receiver's attribute holding the function, whose type is the task's signature where
+    the receiver's own type does not say it (huey's ``TaskWrapper.func``: calling the wrapper enqueues).
+    """
+
+    __slots__ = ("attribute",)
+
+    def __init__(self, attribute: str | None = None) -> None:
+        self.attribute: Final = attribute
 
 
 class SignatureReceiver(Receiver):
@@ -192,6 +199,22 @@ class SingleOrPacked(Record):
         self.args: Final = args
 
 
+class ForwardedKeywords(Record):
+    """The scheduler's ``**keywords`` (named ``parameter``) build what its ``selector`` parameter names.
+
+    APScheduler's ``add_job(f, "interval", minutes=5)`` passes ``minutes`` to the trigger class named
+    "interval". Given an instance of ``instance_of`` instead, the scheduler uses it as it is and drops the
+    keywords.
+    """
+
+    __slots__ = ("instance_of", "parameter", "selector")
+
+    def __init__(self, parameter: str, selector: Param, instance_of: str) -> None:
+        self.parameter: Final = parameter
+        self.selector: Final = selector
+        self.instance_of: Final = instance_of
+
+
 # What a scheduler does with the coroutine an ``async def`` target returns:
 # - "awaited": awaited (Starlette's tasks); a sync callable's awaitable result is not;
 # - "dropped": the target is only called, in a thread, a process or a callback (never awaited);
@@ -256,14 +279,22 @@ class SchedulerSpec(Record):
     ``reserved_when_configured``: keywords that fail at run time only once the receiver went through a
     configuration call whose result is still the task (Ray's ``f.options(...).remote(self=1)``, where
     ``f.remote(self=1)`` works).
+    ``completed_after``: the call may give only the first of the task's arguments; more are added after
+    them later (a huey pipeline step, ``task.s(...)``, receives the previous result appended): missing
+    arguments are not reported.
+    ``supplied_keywords`` are added to the task's call by the worker (huey's context tasks receive
+    ``task=``): the task must take them, and the caller cannot give them.
+    ``forwarded_keywords``: the scheduler's ``**keywords`` that build another object (`ForwardedKeywords`).
     """
 
     __slots__ = (
         "arguments",
         "awaits_sync_results",
         "checked_against",
+        "completed_after",
         "completed_later",
         "coroutines",
+        "forwarded_keywords",
         "is_method",
         "keyword_safe_alternative",
         "member",
@@ -277,6 +308,7 @@ class SchedulerSpec(Record):
         "result_callbacks",
         "schedules",
         "solved_from_target",
+        "supplied_keywords",
         "target",
         "target_decorator",
     )
@@ -303,6 +335,9 @@ class SchedulerSpec(Record):
         checked_against: CheckedAgainst = "declared",
         reserved_when_configured: frozenset[str] = frozenset(),
         resolved_arguments: frozenset[str] = frozenset(),
+        completed_after: bool = False,
+        supplied_keywords: frozenset[str] = frozenset(),
+        forwarded_keywords: ForwardedKeywords | None = None,
     ) -> None:
         self.owner: Final = owner
         self.member: Final = member
@@ -324,6 +359,19 @@ class SchedulerSpec(Record):
         self.checked_against: Final = checked_against
         self.reserved_when_configured: Final = reserved_when_configured
         self.resolved_arguments: Final = resolved_arguments
+        self.completed_after: Final = completed_after
+        self.supplied_keywords: Final = supplied_keywords
+        self.forwarded_keywords: Final = forwarded_keywords
+
+    def replaced(self, **changes: object) -> SchedulerSpec:
+        """The same entry with the fields named in ``changes`` given those values."""
+        fields = dict(self.fields())
+        fields.update(changes)
+        return SchedulerSpec(**fields)  # type: ignore[arg-type]
+
+    def named(self, name: str) -> SchedulerSpec:
+        """The same entry, with messages calling the scheduler ``name`` (a decorator form of it)."""
+        return self.replaced(name=name)
 
     @property
     def fullname(self) -> str:

@@ -209,7 +209,9 @@ class BgtypedPlugin(Plugin):
         entry = self._receiver_entry(member, ctx.type)
         if entry is None:
             return ctx.default_signature
-        return self._scheduler_signatures().rewrite(ctx.default_signature, entry[0], ctx.context, ctx.type)
+        return self._scheduler_signatures().rewrite(
+            ctx.default_signature, entry[0], ctx.context, ctx.type, ctx.api
+        )
 
     def _function_signature(self, spec: SchedulerSpec, ctx: FunctionSigContext) -> FunctionLike:
         return self._scheduler_signatures().rewrite(ctx.default_signature, spec, ctx.context, None)

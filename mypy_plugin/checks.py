@@ -17,6 +17,7 @@ from .callables import (
     Callee,
     NotCallable,
     PartlyCallable,
+    Target,
     Unchecked,
     bound_task_definition,
     display_name,
@@ -28,6 +29,7 @@ from .records import Record
 from .rendering import expression_name
 from .rules.completed_later import completed_later
 from .rules.dropped_arguments import report_dropped_by_packed
+from .rules.dropped_positionals import keywords_only
 from .rules.lambdas import lambda_in_context
 from .rules.named_targets import may_be_name
 from .rules.never_awaited import check_never_awaited
@@ -42,6 +44,7 @@ from .rules.string_args import report_string_args
 from .rules.task_arguments import call_task, report_task_errors
 from .schedulers import Param, Receiver, SchedulerSpec
 from .task_calls import TaskCall, kept, task_call
+from .task_objects import receiver_target
 
 
 class Checked(Record):
@@ -88,7 +91,10 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
             target_type = remove_optional(proper)
     if isinstance(spec.target, Param) and spec.target.accepts_name and may_be_name(api, target_type):
         return Checked(False, found)
-    target = resolve(target_type, api, task.target)
+    if isinstance(spec.target, Receiver) and spec.target.parameters is not None:
+        target: Target = receiver_target(api, task, spec.target)
+    else:
+        target = resolve(target_type, api, task.target)
     if isinstance(target, PartlyCallable):
         # mypy reports such a union as an argument of the wrong type: its code stays, and the callable
         # members are checked.
@@ -115,6 +121,7 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
     dropped = report_dropped_by_packed(api, ctx, spec, name)
     not_passed = report_keywords_not_passed(api, ctx, spec, task, target, name)
     signature = target.signature
+    task, signature = keywords_only(api, ctx.context, task, signature, spec, name)
     if not_passed:
         # Reported as keywords the task never receives: the rest of the call is checked without them,
         # and what they were meant for is not reported missing as well.

@@ -27,7 +27,7 @@ from mypy.nodes import (
     TypeInfo,
     Var,
 )
-from mypy.plugin import FunctionContext, MethodContext
+from mypy.plugin import CheckerPluginInterface, FunctionContext, MethodContext
 from mypy.subtypes import find_member
 from mypy.typeops import get_all_type_vars
 from mypy.types import (
@@ -44,7 +44,7 @@ from mypy.types import (
 from .compat import type_object_type
 from .records import Record
 from .schedulers import Receiver, SchedulerSpec, Variadic
-from .task_calls import TASK_KEYWORDS, argument_types
+from .task_calls import TASK_KEYWORDS, argument_types, configured_task
 
 
 class CallShape(Record):
@@ -88,8 +88,20 @@ class SchedulerSignatures:
         self._rewritten.clear()
 
     def rewrite(
-        self, signature: CallableType, spec: SchedulerSpec, call: Context, receiver: Type | None
+        self,
+        signature: CallableType,
+        spec: SchedulerSpec,
+        call: Context,
+        receiver: Type | None,
+        api: CheckerPluginInterface | None = None,
     ) -> CallableType:
+        target = spec.target
+        if isinstance(target, Receiver) and target.configured_by is not None:
+            # ``deferrer.defer(...)`` on a value whose task is not known here stays the declared call.
+            if api is None or not isinstance(call, CallExpr):
+                return signature
+            if configured_task(api, call, target.configured_by) is None:
+                return signature
         shape = call_shape(signature, spec, call)
         if signature.definition is None:
             return scheduler_signature(signature, spec, shape)
@@ -117,6 +129,14 @@ def scheduler_signature(signature: CallableType, spec: SchedulerSpec, shape: Cal
     if isinstance(spec.target, Receiver):
         if not isinstance(arguments, Variadic):
             return signature
+        if spec.target.configured_by is not None:
+            # The declared keywords keep their type (what the queue can store); ``*args`` is added, for
+            # positional arguments to be reported as the task's, dropped.
+            return signature.copy_modified(
+                arg_types=[any_type, *signature.arg_types],
+                arg_kinds=[ARG_STAR, *signature.arg_kinds],
+                arg_names=[arguments.args, *signature.arg_names],
+            )
         # A receiver generic in a ParamSpec has had ``*args: P.args, **kwargs: P.kwargs`` expanded into
         # the task's own parameters; put the variadic parameters back.
         names = [arguments.args, arguments.kwargs]

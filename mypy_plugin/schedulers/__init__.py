@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from . import anyio_trio, celery, dramatiq, rq, starlette, stdlib
+from . import anyio_trio, celery, dramatiq, procrastinate, rq, starlette, stdlib
 from .spec import (
     CONSTRUCTOR,
     COROUTINE_POLICIES,
@@ -27,6 +27,7 @@ BUILTIN_SCHEDULERS: Final[tuple[SchedulerSpec, ...]] = (
     + celery.SCHEDULERS
     + dramatiq.SCHEDULERS
     + rq.SCHEDULERS
+    + procrastinate.SCHEDULERS
 )
 
 __all__ = [

@@ -46,9 +46,34 @@ class Param(Record):
 
 
 class Receiver(Record):
-    """The scheduled function is the object the scheduling method is called on (``task.delay(...)``)."""
+    """The scheduled function is the object the scheduling method is called on (``task.delay(...)``).
 
-    __slots__ = ()
+    ``parameters`` and ``returns``: the task's signature is read from the receiver's type arguments, its
+    parameters from the ParamSpec at index ``parameters`` and its return type from index ``returns``, instead
+    of from its ``__call__`` (procrastinate's ``Task[P, R, Args]`` is deferred with ``Args``).
+    ``configured_by``: a class and its method whose result is the receiver (``task.configure(...).defer()``):
+    the task is the object that method was called on, and that call's keyword ``merged_keywords`` (a dict)
+    gives task keywords, those of the scheduling call taking precedence. Without such a call the scheduling
+    call is not one.
+    ``binds_methods``: a task defined in a class body and reached through an instance (``Svc().meth``) is
+    given the instance as its first argument.
+    """
+
+    __slots__ = ("binds_methods", "configured_by", "merged_keywords", "parameters", "returns")
+
+    def __init__(
+        self,
+        parameters: int | None = None,
+        returns: int | None = None,
+        configured_by: tuple[str, str] | None = None,
+        merged_keywords: str | None = None,
+        binds_methods: bool = False,
+    ) -> None:
+        self.parameters: Final = parameters
+        self.returns: Final = returns
+        self.configured_by: Final = configured_by
+        self.merged_keywords: Final = merged_keywords
+        self.binds_methods: Final = binds_methods
 
 
 class Variadic(Record):
@@ -57,10 +82,12 @@ class Variadic(Record):
     ``options`` are keywords the scheduler takes out of ``**kwargs`` as its own (RQ's ``job_timeout``,
     ``description``): they never reach the task. ``packed_keywords`` name two keywords (a tuple and a
     dict) that, when either is given, carry the task's arguments instead; the scheduler then drops every
-    other task argument (RQ's ``enqueue(f, args=(1,), kwargs={"x": 2})``).
+    other task argument (RQ's ``enqueue(f, args=(1,), kwargs={"x": 2})``). ``drops_positionals``: the
+    scheduler accepts positional arguments but passes the task its keywords only (procrastinate's
+    ``defer``): the task's parameters can only be given by name.
     """
 
-    __slots__ = ("args", "kwargs", "options", "packed_keywords")
+    __slots__ = ("args", "drops_positionals", "kwargs", "options", "packed_keywords")
 
     def __init__(
         self,
@@ -68,11 +95,13 @@ class Variadic(Record):
         kwargs: str | None = "kwargs",
         options: frozenset[str] = frozenset(),
         packed_keywords: tuple[str, str] | None = None,
+        drops_positionals: bool = False,
     ) -> None:
         self.args: Final = args
         self.kwargs: Final = kwargs
         self.options: Final = options
         self.packed_keywords: Final = packed_keywords
+        self.drops_positionals: Final = drops_positionals
 
 
 class Packed(Record):

@@ -39,9 +39,10 @@ from .rules.partial_keywords import without_partial_bound_keywords
 from .rules.positional_only_schedulers import report_keywords_not_passed
 from .rules.positional_only_target import report_positional_only_target
 from .rules.reserved_keywords import check_reserved_keywords
+from .rules.resolved_futures import call_with_resolved_futures, note_resolved, with_resolved_futures
 from .rules.result_callbacks import check_result_callbacks
 from .rules.string_args import report_string_args
-from .rules.task_arguments import call_task, report_task_errors
+from .rules.task_arguments import report_task_errors
 from .schedulers import Param, Receiver, SchedulerSpec
 from .task_calls import TaskCall, kept, task_call
 from .task_objects import receiver_target
@@ -78,7 +79,8 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
         return NOTHING_FOUND
     found: dict[int, Type] = {}
     if isinstance(task.target, LambdaExpr):
-        lambda_type = lambda_in_context(api, ctx, task)
+        resolved = with_resolved_futures(api, ctx, task, spec)
+        lambda_type = lambda_in_context(api, ctx, task if resolved is None else resolved.task)
         found[id(task.target)] = lambda_type
         task = TaskCall(task.target, lambda_type, task.args, task.kinds, task.names)
     check_reserved_keywords(api, task, spec, ctx.context)
@@ -132,11 +134,13 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
     elif dropped:
         # What the dropped arguments were meant for is reported missing by them already.
         signature = with_optional_parameters(signature)
-    result, errors = call_task(api, task, signature, ctx.context)
+    task, result, errors, resolved_futures = call_with_resolved_futures(api, ctx, task, spec, signature)
     if errors:
         # Checked again, only now, with the task named after itself and its scheduler for the messages.
         callee = with_name(signature, spec.name, fallback=expression_name(task.target), forced=forced_name)
         report_task_errors(api, task, callee, ctx.context, signatures.declared_call_codes(ctx, spec, found))
+        if resolved_futures is not None:
+            note_resolved(api, errors, resolved_futures, spec)
     elif not reported:
         check_result_callbacks(api, ctx, spec, result, name)
     return Checked(reported, found)

@@ -213,3 +213,10 @@ def dropped_positionals(scheduler: str, task: str, count: int, fix: str | None) 
     )
     pronoun = "it" if count == 1 else "them"
     return message if fix is None else f"{message}; pass {pronoun} by name: {fix}"
+
+
+def resolved_future(scheduler: str) -> str:
+    return (
+        f'"{scheduler}" passes the task the result of a future among its arguments, not the future: '
+        "the task's parameter is checked against the result"
+    )

@@ -24,7 +24,8 @@ def without_options(
     """The task's call without the keywords the scheduler takes out of ``**kwargs`` as its own options.
 
     An option that the task also takes by name is reported and left in, for its type to be checked:
-    the scheduler takes it, and the task never receives it.
+    the scheduler takes it, and the task never receives it. An option the scheduler declares as a
+    parameter of its own (Dask's ``key=``) is bound there by mypy; the same is reported of it.
     """
     arguments = spec.arguments
     if not isinstance(arguments, Variadic) or not arguments.options or switched_to_packed(ctx, arguments):
@@ -37,7 +38,36 @@ def without_options(
             message = errorcodes.option_keyword(spec.name, keyword, name, spec.keyword_safe_alternative)
             api.fail(message, arg, code=errorcodes.TASK_RESERVED_KEYWORD)
             keep.append(i)
-    return kept(task, keep)
+    return _with_declared_options(api, ctx, kept(task, keep), target, spec, name, arguments.options)
+
+
+def _with_declared_options(
+    api: TypeChecker,
+    ctx: FunctionContext | MethodContext,
+    task: TaskCall,
+    target: Callee,
+    spec: SchedulerSpec,
+    name: str,
+    options: frozenset[str],
+) -> TaskCall:
+    """The task's call with the options given to the scheduler's own parameters that the task takes too.
+
+    Each is reported, and added for its type to be checked, instead of reported missing as well.
+    """
+    args, kinds, names = list(task.args), list(task.kinds), list(task.names)
+    for index, parameter in enumerate(ctx.callee_arg_names):
+        if parameter not in options or not takes_keyword(target.signature, parameter):
+            continue
+        for arg, kind in zip(ctx.args[index], ctx.arg_kinds[index], strict=True):
+            if kind == ARG_NAMED:
+                message = errorcodes.option_keyword(spec.name, parameter, name, spec.keyword_safe_alternative)
+                api.fail(message, arg, code=errorcodes.TASK_RESERVED_KEYWORD)
+                args.append(arg)
+                kinds.append(kind)
+                names.append(parameter)
+    if len(args) == len(task.args):
+        return task
+    return TaskCall(task.target, task.target_type, args, kinds, names)
 
 
 def takes_keyword(signature: ProperType, keyword: str) -> bool:

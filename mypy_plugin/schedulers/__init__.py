@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import Final
 
-from . import anyio_trio, celery, dramatiq, procrastinate, rq, starlette, stdlib
+from . import anyio_trio, celery, dask, dramatiq, procrastinate, rq, starlette, stdlib
 from .spec import (
     CONSTRUCTOR,
     COROUTINE_POLICIES,
     Coroutines,
+    FutureResolution,
     Packed,
     Param,
     Receiver,
@@ -25,6 +26,7 @@ BUILTIN_SCHEDULERS: Final[tuple[SchedulerSpec, ...]] = (
     + stdlib.SCHEDULERS
     + anyio_trio.SCHEDULERS
     + celery.SCHEDULERS
+    + dask.SCHEDULERS
     + dramatiq.SCHEDULERS
     + rq.SCHEDULERS
     + procrastinate.SCHEDULERS
@@ -35,6 +37,7 @@ __all__ = [
     "CONSTRUCTOR",
     "COROUTINE_POLICIES",
     "Coroutines",
+    "FutureResolution",
     "Packed",
     "Param",
     "Receiver",

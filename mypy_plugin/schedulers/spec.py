@@ -79,12 +79,13 @@ class Receiver(Record):
 class Variadic(Record):
     """The task's arguments are the scheduler's own ``*args`` and ``**kwargs`` (named here).
 
-    ``options`` are keywords the scheduler takes out of ``**kwargs`` as its own (RQ's ``job_timeout``,
-    ``description``): they never reach the task. ``packed_keywords`` name two keywords (a tuple and a
-    dict) that, when either is given, carry the task's arguments instead; the scheduler then drops every
-    other task argument (RQ's ``enqueue(f, args=(1,), kwargs={"x": 2})``). ``drops_positionals``: the
-    scheduler accepts positional arguments but passes the task its keywords only (procrastinate's
-    ``defer``): the task's parameters can only be given by name.
+    ``options`` are keywords the scheduler takes as its own, out of ``**kwargs`` (RQ's ``job_timeout``,
+    ``description``) or as parameters of its own (Dask's ``key``, ``retries``): they never reach the task.
+    ``packed_keywords`` name two keywords (a tuple and a dict) that, when either is given, carry the task's
+    arguments instead; the scheduler then drops every other task argument (RQ's
+    ``enqueue(f, args=(1,), kwargs={"x": 2})``). ``drops_positionals``: the scheduler accepts positional
+    arguments but passes the task its keywords only (procrastinate's ``defer``): the task's parameters can
+    only be given by name.
     """
 
     __slots__ = ("args", "drops_positionals", "kwargs", "options", "packed_keywords")
@@ -112,6 +113,24 @@ class Packed(Record):
     def __init__(self, args: Param | None, kwargs: Param | None) -> None:
         self.args: Final = args
         self.kwargs: Final = kwargs
+
+
+class FutureResolution(Record):
+    """Futures the scheduler replaces by their results before it calls the task.
+
+    ``classes``: fully qualified names of the future classes (their subclasses too): an argument of such a
+    class reaches the task as the future's result, its first type argument (``Future[int]`` as ``int``;
+    a future whose result type is unknown as ``Any``). ``nested``: the scheduler also replaces the futures
+    it finds inside lists, tuples, sets and dict values, at any depth, and hands the task plain ``list``,
+    ``tuple``, ``set`` and ``dict`` objects in their place (Dask's ``parse_input``); without it only an
+    argument that is itself a future is replaced (Ray's ``ObjectRef``).
+    """
+
+    __slots__ = ("classes", "nested")
+
+    def __init__(self, classes: frozenset[str], nested: bool = True) -> None:
+        self.classes: Final = classes
+        self.nested: Final = nested
 
 
 # What a scheduler does with the coroutine an ``async def`` target returns:
@@ -149,6 +168,8 @@ class SchedulerSpec(Record):
     parameter is left for an argument to come before them.
     ``awaits_sync_results``: the awaitable a sync target returns is awaited too, after the target ran in
     a thread (bgtyped's tasks).
+    ``resolved_futures``: the futures the scheduler replaces by their results among the task's arguments
+    (`FutureResolution`); their results are what the task's parameters are checked against.
     """
 
     __slots__ = (
@@ -162,6 +183,7 @@ class SchedulerSpec(Record):
         "name",
         "owner",
         "reserved_keywords",
+        "resolved_futures",
         "result_callbacks",
         "schedules",
         "target",
@@ -182,6 +204,7 @@ class SchedulerSpec(Record):
         result_callbacks: tuple[Param, ...] = (),
         completed_later: bool = False,
         awaits_sync_results: bool = False,
+        resolved_futures: FutureResolution | None = None,
     ) -> None:
         self.owner: Final = owner
         self.member: Final = member
@@ -196,6 +219,7 @@ class SchedulerSpec(Record):
         self.result_callbacks: Final = result_callbacks
         self.completed_later: Final = completed_later
         self.awaits_sync_results: Final = awaits_sync_results
+        self.resolved_futures: Final = resolved_futures
 
     @property
     def fullname(self) -> str:

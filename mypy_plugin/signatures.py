@@ -28,7 +28,7 @@ from mypy.nodes import (
     Var,
 )
 from mypy.plugin import CheckerPluginInterface, FunctionContext, MethodContext
-from mypy.subtypes import find_member
+from mypy.subtypes import find_member, is_same_type
 from mypy.typeops import get_all_type_vars
 from mypy.types import (
     AnyType,
@@ -213,9 +213,7 @@ def scheduler_return_type(
     if not isinstance(api, TypeChecker) or not isinstance(call, CallExpr):
         return ctx.default_return_type
     declared = declared_signature(ctx, spec, api)
-    if not isinstance(declared, CallableType | Overloaded) or not any(
-        get_all_type_vars(item.ret_type) for item in declared.items
-    ):
+    if not isinstance(declared, CallableType | Overloaded) or not _returns_per_call(declared):
         # The return type does not depend on the call: mypy found it on the opaque signature.
         return ctx.default_return_type
     typed_args = _typed_arguments(ctx, call, found_again)
@@ -223,12 +221,30 @@ def scheduler_return_type(
         return ctx.default_return_type
     type_context = api.expr_checker.type_context[-1]
     returned, errors = _declared_call(api, declared, typed_args, call, type_context)
-    if errors and type_context is not None:
+    if not errors:
+        return returned
+    without_context = errors
+    if type_context is not None:
+        without_context = _declared_call(api, declared, typed_args, call, None)[1]
+    if isinstance(declared, Overloaded) and any(error.severity == "error" for error in without_context):
+        # No overload takes the call, which the plugin checked against the task (prefect's ``submit``
+        # given ``wait_for=`` alone): mypy would answer ``Any``; the type found on the rewritten
+        # signature stands.
+        return ctx.default_return_type
+    if type_context is not None:
         # The errors the context alone causes: those the call has without it were reported by the plugin
         # against the task, or waived by it.
-        without_context = _declared_call(api, declared, typed_args, call, None)[1]
         api.msg.add_errors(_only_new(errors, without_context))
     return returned
+
+
+def _returns_per_call(declared: CallableType | Overloaded) -> bool:
+    """Whether what the scheduler returns depends on the call: a type variable, or overloads returning
+    different types (prefect's ``submit(..., return_state=True)`` gives a ``State``)."""
+    items = declared.items
+    if any(get_all_type_vars(item.ret_type) for item in items):
+        return True
+    return any(not is_same_type(item.ret_type, items[0].ret_type) for item in items[1:])
 
 
 def declared_call_codes(

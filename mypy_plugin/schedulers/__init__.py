@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from . import anyio_trio, celery, dask, dramatiq, procrastinate, rq, starlette, stdlib
+from . import anyio_trio, celery, dask, dramatiq, prefect, procrastinate, rq, starlette, stdlib
 from .spec import (
     CONSTRUCTOR,
     COROUTINE_POLICIES,
@@ -30,6 +30,7 @@ BUILTIN_SCHEDULERS: Final[tuple[SchedulerSpec, ...]] = (
     + dramatiq.SCHEDULERS
     + rq.SCHEDULERS
     + procrastinate.SCHEDULERS
+    + prefect.SCHEDULERS
 )
 
 __all__ = [

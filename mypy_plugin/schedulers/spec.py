@@ -123,14 +123,24 @@ class FutureResolution(Record):
     a future whose result type is unknown as ``Any``). ``nested``: the scheduler also replaces the futures
     it finds inside lists, tuples, sets and dict values, at any depth, and hands the task plain ``list``,
     ``tuple``, ``set`` and ``dict`` objects in their place (Dask's ``parse_input``); without it only an
-    argument that is itself a future is replaced (Ray's ``ObjectRef``).
+    argument that is itself a future is replaced (Ray's ``ObjectRef``). ``unwrapped``: wrapper classes the
+    scheduler takes the value out of (prefect's ``allow_failure(future)``), whose futures it replaces in
+    turn; ``quoted``: wrappers whose value it passes as it is (prefect's ``quote(...)``).
     """
 
-    __slots__ = ("classes", "nested")
+    __slots__ = ("classes", "nested", "quoted", "unwrapped")
 
-    def __init__(self, classes: frozenset[str], nested: bool = True) -> None:
+    def __init__(
+        self,
+        classes: frozenset[str],
+        nested: bool = True,
+        unwrapped: frozenset[str] = frozenset(),
+        quoted: frozenset[str] = frozenset(),
+    ) -> None:
         self.classes: Final = classes
         self.nested: Final = nested
+        self.unwrapped: Final = unwrapped
+        self.quoted: Final = quoted
 
 
 # What a scheduler does with the coroutine an ``async def`` target returns:

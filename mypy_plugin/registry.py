@@ -13,7 +13,7 @@ from mypy.nodes import ARG_STAR, ARG_STAR2, ArgKind, FuncDef, TypeInfo, Var
 from mypy.types import AnyType, CallableType, Instance, TypeType, get_proper_type
 from mypy.types_utils import remove_optional
 
-from .schedulers.spec import CONSTRUCTOR, Receiver, SchedulerSpec, Variadic
+from .schedulers.spec import CONSTRUCTOR, Mapped, Receiver, SchedulerSpec, Variadic
 
 
 class Registry:
@@ -80,8 +80,9 @@ def _keeps_shape(info: TypeInfo, member: str, spec: SchedulerSpec) -> bool:
     names = node.arg_names[1:]
     kinds = node.arg_kinds[1:]
     arguments = spec.arguments
-    if isinstance(arguments, Variadic):
-        if not _has(names, kinds, arguments.args, ARG_STAR):
+    if isinstance(arguments, Variadic | Mapped):
+        star = arguments.args if isinstance(arguments, Variadic) else arguments.iterables
+        if not _has(names, kinds, star, ARG_STAR):
             return False
         if arguments.kwargs is not None and not _has(names, kinds, arguments.kwargs, ARG_STAR2):
             return False

@@ -24,7 +24,7 @@ from mypy.nodes import (
 )
 
 from .callables import PARTIAL
-from .schedulers import Packed, Param, SchedulerSpec, Variadic
+from .schedulers import Mapped, Packed, Param, SchedulerSpec, Variadic
 
 
 def _spelled(text: str, kind: ArgKind, name: str | None) -> str:
@@ -81,6 +81,8 @@ def render_fix(spec: SchedulerSpec, call: CallExpr) -> str | None:
     if isinstance(arguments, Variadic):
         parts = [callee] + [_spelled(text, kind, name) for text, kind, name in items if text is not None]
         return f"{spec.name}({', '.join(parts)})"
+    if isinstance(arguments, Mapped):
+        return None  # the call's arguments would have to become iterables of them
     return _render_packed_fix(spec, arguments, callee, items)
 
 

@@ -43,7 +43,7 @@ from mypy.types import (
 
 from .compat import type_object_type
 from .records import Record
-from .schedulers import Receiver, SchedulerSpec, Variadic
+from .schedulers import Mapped, Receiver, SchedulerSpec, Variadic
 from .task_calls import TASK_KEYWORDS, argument_types, configured_task
 
 
@@ -67,7 +67,7 @@ def call_shape(signature: CallableType, spec: SchedulerSpec, call: Context) -> C
         return CallShape(False, False)
     by_keyword = positional_only_target_by_keyword(spec, signature.arg_names, call)
     # Only a target with a known position can be found again once its name is gone.
-    if not isinstance(spec.arguments, Variadic) or target.position is None:
+    if not isinstance(spec.arguments, Variadic | Mapped) or target.position is None:
         return CallShape(by_keyword, False)
     index = target.index_in(signature.arg_names)
     return CallShape(by_keyword, index is not None and _given_positionally(call, index))

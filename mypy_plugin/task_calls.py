@@ -38,7 +38,7 @@ from mypy.types import (
 )
 
 from .records import Record
-from .schedulers import Packed, Receiver, SchedulerSpec, Variadic
+from .schedulers import Mapped, Packed, Receiver, SchedulerSpec, Variadic
 
 # The parameter added to a scheduler that passes only positional arguments, to collect task keywords.
 TASK_KEYWORDS: Final = "__bgtyped_task_keywords"
@@ -74,9 +74,13 @@ def task_call(ctx: FunctionContext | MethodContext, spec: SchedulerSpec) -> Task
         return None
     arguments = spec.arguments
     if isinstance(arguments, Variadic):
-        task = _variadic_arguments(ctx, arguments, call)
+        task = variadic_arguments(ctx, arguments, call)
         if task is not None and switched_to_packed(ctx, arguments):
             task = _switched_arguments(ctx, arguments, task)
+    elif isinstance(arguments, Mapped):
+        from .mapped_calls import mapped_arguments
+
+        task = mapped_arguments(ctx, arguments, call)
     else:
         task = _packed_arguments(ctx, arguments)
     if task is None:
@@ -169,7 +173,7 @@ def single_actual(ctx: FunctionContext | MethodContext, index: int | None) -> in
 Arguments = tuple[list[Expression], list[ArgKind], list[str | None]]
 
 
-def _variadic_arguments(
+def variadic_arguments(
     ctx: FunctionContext | MethodContext, arguments: Variadic, call: CallExpr
 ) -> Arguments | None:
     names = ctx.callee_arg_names

@@ -9,7 +9,7 @@ from mypy.types import CallableType, Overloaded, ProperType, UnionType, get_prop
 
 from .. import errorcodes
 from ..callables import Callee
-from ..schedulers import SchedulerSpec, Variadic
+from ..schedulers import Packed, SchedulerSpec, Variadic
 from ..task_calls import TaskCall, kept, switched_to_packed
 
 
@@ -28,7 +28,9 @@ def without_options(
     parameter of its own (Dask's ``key=``) is bound there by mypy; the same is reported of it.
     """
     arguments = spec.arguments
-    if not isinstance(arguments, Variadic) or not arguments.options or switched_to_packed(ctx, arguments):
+    if isinstance(arguments, Packed) or not arguments.options:
+        return task
+    if isinstance(arguments, Variadic) and switched_to_packed(ctx, arguments):
         return task
     keep: list[int] = []
     for i, (arg, kind, keyword) in enumerate(zip(task.args, task.kinds, task.names, strict=True)):

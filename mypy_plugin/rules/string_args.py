@@ -11,7 +11,7 @@ from mypy.types import CallableType, Type
 
 from .. import errorcodes, signatures
 from ..rendering import render
-from ..schedulers import Packed, SchedulerSpec, Variadic
+from ..schedulers import Mapped, Packed, SchedulerSpec, Variadic
 from ..task_calls import single_actual, variadic_groups
 
 
@@ -36,9 +36,11 @@ def report_string_args(api: TypeChecker, ctx: FunctionContext | MethodContext, s
 
 
 def _packed_args_value(
-    ctx: FunctionContext | MethodContext, arguments: Variadic | Packed
+    ctx: FunctionContext | MethodContext, arguments: Variadic | Packed | Mapped
 ) -> tuple[Expression, Type, str] | None:
     """The value given as the task's positional arguments packed in a tuple, and the keyword taking it."""
+    if isinstance(arguments, Mapped):
+        return None
     if isinstance(arguments, Packed):
         if arguments.args is None:
             return None

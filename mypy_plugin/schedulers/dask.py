@@ -1,9 +1,10 @@
-"""Dask distributed (2025.9 to 2026.8): ``Client.submit`` and the ``concurrent.futures`` executor on it.
+"""Dask distributed (2025.9 to 2026.8): ``Client.submit``, ``Client.map`` and the executor on a client.
 
 The worker calls the task as ``func(*args, **kwargs)``, with every ``Future`` among the arguments (at the
 top level, and inside lists, tuples, sets and dict values, at any depth) replaced by its result, and awaits
 the coroutine of an ``async def`` task (not the awaitable a sync function returns). The options are
-parameters of ``submit`` itself: a task parameter of the same name never receives a keyword.
+parameters of ``submit`` and ``map`` themselves: a task parameter of the same name never receives a
+keyword. ``map`` calls the task once per item of its iterables, with the same keywords each time.
 ``dask.delayed`` is not covered: it is untyped, so mypy gives the plugin no call to check.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from .spec import FutureResolution, Param, SchedulerSpec, Variadic
+from .spec import FutureResolution, Mapped, Param, SchedulerSpec, Variadic
 
 # Client.submit's own keyword parameters (distributed/client.py, 2026.8.0); ``annotations=`` is not one
 # of them and reaches the task.
@@ -35,6 +36,15 @@ _FUTURES: Final = FutureResolution(frozenset({"distributed.client.Future"}), nes
 _ALTERNATIVE: Final = "submit(functools.partial(func, **kwargs))"
 
 SCHEDULERS: Final[tuple[SchedulerSpec, ...]] = (
+    SchedulerSpec(
+        owner="distributed.client.Client",
+        member="map",
+        name="map",
+        arguments=Mapped(options=DASK_OPTIONS | {"batch_size"}),
+        reserved_keywords=frozenset({"func", "self"}),
+        keyword_safe_alternative="map(functools.partial(func, **kwargs), ...)",
+        resolved_futures=_FUTURES,
+    ),
     SchedulerSpec(
         owner="distributed.client.Client",
         member="submit",

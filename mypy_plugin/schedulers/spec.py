@@ -115,6 +115,30 @@ class Packed(Record):
         self.kwargs: Final = kwargs
 
 
+class Mapped(Record):
+    """The task is called once per item: its i-th positional argument is an item of the i-th iterable.
+
+    ``iterables`` names the scheduler's ``*iterables`` parameter; ``kwargs`` its ``**kwargs``, whose
+    keywords reach every call as they are (Dask's ``client.map(f, xs, ys, scale=2)`` calls ``f(x, y,
+    scale=2)``). ``options`` are keywords the scheduler takes for itself, as for `Variadic`.
+    Only positional arguments are mapped. A scheduler that maps keyword arguments too, or passes a
+    non-iterable or a wrapped value (prefect's ``unmapped(x)``) whole to every call, needs the item type
+    of such an argument decided per argument: that is the one place to extend, ``mapped_calls._mapped_item``.
+    """
+
+    __slots__ = ("iterables", "kwargs", "options")
+
+    def __init__(
+        self,
+        iterables: str = "iterables",
+        kwargs: str | None = "kwargs",
+        options: frozenset[str] = frozenset(),
+    ) -> None:
+        self.iterables: Final = iterables
+        self.kwargs: Final = kwargs
+        self.options: Final = options
+
+
 class FutureResolution(Record):
     """Futures the scheduler replaces by their results before it calls the task.
 
@@ -205,7 +229,7 @@ class SchedulerSpec(Record):
         member: str,
         name: str,
         target: Param | Receiver = _FUNC,
-        arguments: Variadic | Packed = _ARGS_AND_KWARGS,
+        arguments: Variadic | Packed | Mapped = _ARGS_AND_KWARGS,
         reserved_keywords: frozenset[str] = frozenset(),
         keyword_safe_alternative: str | None = None,
         coroutines: Coroutines = "awaited",

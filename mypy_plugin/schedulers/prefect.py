@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from .spec import FutureResolution, Packed, Param, Receiver, SchedulerSpec, Variadic
+from .spec import FutureResolution, Mapped, Packed, Param, Receiver, SchedulerSpec, Variadic
 
 _TASK: Final = "prefect.tasks.Task"
 _TASK_OBJECT: Final = Receiver(parameters=0, returns=1, binds_methods=True)
@@ -34,6 +34,23 @@ SCHEDULERS: Final[tuple[SchedulerSpec, ...]] = (
         name="submit",
         target=_TASK_OBJECT,
         arguments=Variadic(options=_SUBMIT_OPTIONS),
+        resolved_futures=_FUTURES,
+    ),
+    # Each run gets an item of every iterable argument, positional or keyword (a dict's keys); the rest, and
+    # unmapped(...)'s value, reach every run whole (prefect.utilities.callables.expand_mapping_parameters).
+    SchedulerSpec(
+        owner=_TASK,
+        member="map",
+        name="map",
+        target=_TASK_OBJECT,
+        arguments=Mapped(
+            iterables="args",
+            options=_SUBMIT_OPTIONS | {"deferred"},
+            maps_keywords=True,
+            whole=frozenset({"prefect.utilities.annotations.unmapped"}),
+            scalars_whole=True,
+        ),
+        keyword_safe_alternative="submit()",
         resolved_futures=_FUTURES,
     ),
     SchedulerSpec(owner=_TASK, member="delay", name="delay", target=_TASK_OBJECT, resolved_futures=_FUTURES),

@@ -121,22 +121,28 @@ class Mapped(Record):
     ``iterables`` names the scheduler's ``*iterables`` parameter; ``kwargs`` its ``**kwargs``, whose
     keywords reach every call as they are (Dask's ``client.map(f, xs, ys, scale=2)`` calls ``f(x, y,
     scale=2)``). ``options`` are keywords the scheduler takes for itself, as for `Variadic`.
-    Only positional arguments are mapped. A scheduler that maps keyword arguments too, or passes a
-    non-iterable or a wrapped value (prefect's ``unmapped(x)``) whole to every call, needs the item type
-    of such an argument decided per argument: that is the one place to extend, ``mapped_calls._mapped_item``.
+    ``maps_keywords``: keyword arguments are mapped too (prefect's ``add.map([1, 2], y=[3, 4])``).
+    ``whole``: wrapper classes whose value reaches every call whole, unwrapped (prefect's ``unmapped(x)``).
+    ``scalars_whole``: a value that is not iterable, or a ``str`` or ``bytes``, reaches every call whole.
     """
 
-    __slots__ = ("iterables", "kwargs", "options")
+    __slots__ = ("iterables", "kwargs", "maps_keywords", "options", "scalars_whole", "whole")
 
     def __init__(
         self,
         iterables: str = "iterables",
         kwargs: str | None = "kwargs",
         options: frozenset[str] = frozenset(),
+        maps_keywords: bool = False,
+        whole: frozenset[str] = frozenset(),
+        scalars_whole: bool = False,
     ) -> None:
         self.iterables: Final = iterables
         self.kwargs: Final = kwargs
         self.options: Final = options
+        self.maps_keywords: Final = maps_keywords
+        self.whole: Final = whole
+        self.scalars_whole: Final = scalars_whole
 
 
 class FutureResolution(Record):

@@ -270,6 +270,7 @@ SCHEDULER_PROBES: Mapping[str, Probe | None] = {
     "run_in_threadpool": Probe.KEYWORD,
     "to_thread": Probe.KEYWORD,
     "submit": Probe.KEYWORD,
+    "map": Probe.KEYWORD,
     "delay": Probe.KEYWORD,
     "send": Probe.KEYWORD,
     "si": Probe.KEYWORD,

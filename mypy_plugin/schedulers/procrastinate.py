@@ -1,4 +1,4 @@
-"""procrastinate (3.0 to 3.10): ``task.defer(**kwargs)``, ``defer_async``, both after ``task.configure()``.
+"""procrastinate (3.7.3 to 3.10): ``task.defer(**kwargs)``, ``defer_async``, both after ``task.configure()``.
 
 The worker calls the task with the deferred keywords only (``task(*job_args, **task_kwargs)``, where
 ``job_args`` is the job's context for a ``pass_context=True`` task, and empty otherwise); ``defer`` binds

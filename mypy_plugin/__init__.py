@@ -254,7 +254,7 @@ class BgtypedPlugin(Plugin):
         entry = self._receiver_entry(member, ctx.type)
         if entry is None or not _definition_found(entry[0], ctx):
             return ctx.default_signature
-        return self._signatures.rewrite(ctx.default_signature, entry[0], ctx.context, ctx.type)
+        return self._signatures.rewrite(ctx.default_signature, entry[0], ctx.context, ctx.type, ctx.api)
 
     def _function_signature(self, spec: SchedulerSpec, ctx: FunctionSigContext) -> FunctionLike:
         return self._signatures.rewrite(ctx.default_signature, spec, ctx.context, None)

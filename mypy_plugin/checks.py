@@ -31,6 +31,7 @@ from .rendering import expression_name
 from .rules.arg_or_args import report_arg_and_args
 from .rules.completed_later import completed_later
 from .rules.dropped_arguments import report_dropped_by_packed
+from .rules.dropped_positionals import keywords_only
 from .rules.forwarded_keywords import report_dropped_forwarded_keywords
 from .rules.job_options import without_misspelt_options
 from .rules.lambdas import lambda_in_context
@@ -56,6 +57,7 @@ from .rules.undecorated_target import report_undecorated_target
 from .rules.unpacked_keywords import report_unpacked_keywords
 from .schedulers import Param, Receiver, SchedulerSpec, SignatureReceiver
 from .task_calls import TaskCall, kept, task_call
+from .task_objects import receiver_target
 
 
 class Checked(Record):
@@ -133,6 +135,8 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
             forced_name = None  # the definition found is the task's own, and names it
     elif spec.checked_against != "declared":
         return Checked(False, found)  # no definition: mypy checks the declared signature
+    elif isinstance(spec.target, Receiver) and spec.target.parameters is not None:
+        target = receiver_target(api, task, spec.target)
     else:
         target = resolve(target_type, api, task.target)
     if isinstance(target, PartlyCallable):
@@ -175,6 +179,7 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
         signature = with_optional_parameters(signature, unpacked)
     if supplied:
         signature = with_optional_parameters(signature, supplied)
+    task, signature = keywords_only(api, ctx.context, task, signature, spec, name)
     if not_passed:
         # Reported as keywords the task never receives: the rest of the call is checked without them,
         # and what they were meant for is not reported missing as well.

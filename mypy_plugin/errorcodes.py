@@ -266,6 +266,17 @@ def target_positional_only(scheduler: str, parameter: str, fix: str | None) -> s
     return message if fix is None else f"{message}: {fix}"
 
 
+def dropped_positionals(scheduler: str, task: str, count: int, fix: str | None) -> str:
+    what = "Positional argument" if count == 1 else "Positional arguments"
+    verb = "is" if count == 1 else "are"
+    message = (
+        f'{what} to {quoted(task)} scheduled by "{scheduler}" {verb} dropped: "{scheduler}" passes the task '
+        "its keyword arguments only"
+    )
+    pronoun = "it" if count == 1 else "them"
+    return message if fix is None else f"{message}; pass {pronoun} by name: {fix}"
+
+
 def resolved_future(scheduler: str) -> str:
     return (
         f'"{scheduler}" passes the task the result of a future among its arguments, not the future: '

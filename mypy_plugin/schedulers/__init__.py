@@ -59,6 +59,8 @@ FAMILIES: Final[dict[str, tuple[str, ...]]] = {
     "dask": ("distributed.cfexecutor", "distributed.client"),
     "dramatiq": ("dramatiq.actor",),
     "huey": ("huey.api",),
+    "prefect": ("prefect.tasks",),
+    "procrastinate": ("procrastinate.jobs", "procrastinate.tasks"),
     "ray": ("ray._private.worker", "ray.actor"),
     "rq": ("bgtyped.rq", "rq.queue"),
     "saq": ("saq.queue.base",),

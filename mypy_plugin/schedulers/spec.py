@@ -75,12 +75,34 @@ class Receiver(Record):
 
     ``attribute``: the receiver's attribute holding the function, whose type is the task's signature where
     the receiver's own type does not say it (huey's ``TaskWrapper.func``: calling the wrapper enqueues).
+    ``parameters`` and ``returns``: the task's signature is read from the receiver's type arguments, its
+    parameters from the ParamSpec at index ``parameters`` and its return type from index ``returns``, instead
+    of from its ``__call__`` (procrastinate's ``Task[P, R, Args]`` is deferred with ``Args``).
+    ``configured_by``: a class and its method whose result is the receiver (``task.configure(...).defer()``):
+    the task is the object that method was called on, and that call's keyword ``merged_keywords`` (a dict)
+    gives task keywords, those of the scheduling call taking precedence. Without such a call the scheduling
+    call is not one.
+    ``binds_methods``: a task defined in a class body and reached through an instance (``Svc().meth``) is
+    given the instance as its first argument.
     """
 
-    __slots__ = ("attribute",)
+    __slots__ = ("attribute", "binds_methods", "configured_by", "merged_keywords", "parameters", "returns")
 
-    def __init__(self, attribute: str | None = None) -> None:
+    def __init__(
+        self,
+        attribute: str | None = None,
+        parameters: int | None = None,
+        returns: int | None = None,
+        configured_by: tuple[str, str] | None = None,
+        merged_keywords: str | None = None,
+        binds_methods: bool = False,
+    ) -> None:
         self.attribute: Final = attribute
+        self.parameters: Final = parameters
+        self.returns: Final = returns
+        self.configured_by: Final = configured_by
+        self.merged_keywords: Final = merged_keywords
+        self.binds_methods: Final = binds_methods
 
 
 class SignatureReceiver(Receiver):
@@ -96,6 +118,7 @@ class SignatureReceiver(Receiver):
     __slots__ = ("immutable", "mutable", "task_class")
 
     def __init__(self, task_class: str, mutable: frozenset[str], immutable: frozenset[str]) -> None:
+        super().__init__()
         self.task_class: Final = task_class
         self.mutable: Final = mutable
         self.immutable: Final = immutable
@@ -111,10 +134,20 @@ class Variadic(Record):
     arguments instead; the scheduler then drops every other task argument (RQ's
     ``enqueue(f, args=(1,), kwargs={"x": 2})``). ``passed_options`` are the options of a sibling scheduler
     that this one does not take but passes to the task (Celery's ``delay`` passes ``countdown=5`` to the
-    task; ``apply_async`` takes it); ``options_alternative`` names that sibling.
+    task; ``apply_async`` takes it); ``options_alternative`` names that sibling. ``drops_positionals``: the
+    scheduler accepts positional arguments but passes the task its keywords only (procrastinate's
+    ``defer``): the task's parameters can only be given by name.
     """
 
-    __slots__ = ("args", "kwargs", "options", "options_alternative", "packed_keywords", "passed_options")
+    __slots__ = (
+        "args",
+        "drops_positionals",
+        "kwargs",
+        "options",
+        "options_alternative",
+        "packed_keywords",
+        "passed_options",
+    )
 
     def __init__(
         self,
@@ -124,6 +157,7 @@ class Variadic(Record):
         packed_keywords: tuple[str, str] | None = None,
         passed_options: frozenset[str] = frozenset(),
         options_alternative: str | None = None,
+        drops_positionals: bool = False,
     ) -> None:
         self.args: Final = args
         self.kwargs: Final = kwargs
@@ -131,6 +165,7 @@ class Variadic(Record):
         self.packed_keywords: Final = packed_keywords
         self.passed_options: Final = passed_options
         self.options_alternative: Final = options_alternative
+        self.drops_positionals: Final = drops_positionals
 
 
 class Packed(Record):
@@ -149,22 +184,28 @@ class Mapped(Record):
     ``iterables`` names the scheduler's ``*iterables`` parameter; ``kwargs`` its ``**kwargs``, whose
     keywords reach every call as they are (Dask's ``client.map(f, xs, ys, scale=2)`` calls ``f(x, y,
     scale=2)``). ``options`` are keywords the scheduler takes for itself, as for `Variadic`.
-    Only positional arguments are mapped. A scheduler that maps keyword arguments too, or passes a
-    non-iterable or a wrapped value (prefect's ``unmapped(x)``) whole to every call, needs the item type
-    of such an argument decided per argument: that is the one place to extend, ``mapped_calls._mapped_item``.
+    ``maps_keywords``: keyword arguments are mapped too (prefect's ``add.map([1, 2], y=[3, 4])``).
+    ``whole``: wrapper classes whose value reaches every call whole, unwrapped (prefect's ``unmapped(x)``).
+    ``scalars_whole``: a value that is not iterable, or a ``str`` or ``bytes``, reaches every call whole.
     """
 
-    __slots__ = ("iterables", "kwargs", "options")
+    __slots__ = ("iterables", "kwargs", "maps_keywords", "options", "scalars_whole", "whole")
 
     def __init__(
         self,
         iterables: str = "iterables",
         kwargs: str | None = "kwargs",
         options: frozenset[str] = frozenset(),
+        maps_keywords: bool = False,
+        whole: frozenset[str] = frozenset(),
+        scalars_whole: bool = False,
     ) -> None:
         self.iterables: Final = iterables
         self.kwargs: Final = kwargs
         self.options: Final = options
+        self.maps_keywords: Final = maps_keywords
+        self.whole: Final = whole
+        self.scalars_whole: Final = scalars_whole
 
 
 class FutureResolution(Record):
@@ -175,14 +216,24 @@ class FutureResolution(Record):
     a future whose result type is unknown as ``Any``). ``nested``: the scheduler also replaces the futures
     it finds inside lists, tuples, sets and dict values, at any depth, and hands the task plain ``list``,
     ``tuple``, ``set`` and ``dict`` objects in their place (Dask's ``parse_input``); without it only an
-    argument that is itself a future is replaced (Ray's ``ObjectRef``).
+    argument that is itself a future is replaced (Ray's ``ObjectRef``). ``unwrapped``: wrapper classes the
+    scheduler takes the value out of (prefect's ``allow_failure(future)``), whose futures it replaces in
+    turn; ``quoted``: wrappers whose value it passes as it is (prefect's ``quote(...)``).
     """
 
-    __slots__ = ("classes", "nested")
+    __slots__ = ("classes", "nested", "quoted", "unwrapped")
 
-    def __init__(self, classes: frozenset[str], nested: bool = True) -> None:
+    def __init__(
+        self,
+        classes: frozenset[str],
+        nested: bool = True,
+        unwrapped: frozenset[str] = frozenset(),
+        quoted: frozenset[str] = frozenset(),
+    ) -> None:
         self.classes: Final = classes
         self.nested: Final = nested
+        self.unwrapped: Final = unwrapped
+        self.quoted: Final = quoted
 
 
 class SingleOrPacked(Record):

@@ -210,6 +210,12 @@ class BgtypedPlugin(Plugin):
         # Names as common as ``get`` (``dict.get``): hooked only on FastAPI's classes.
         if member in routes.ROUTE_METHODS and self._route_classes[owner]:
             return partial(routes.check_route_registration, member)
+        if member == "__call__":
+            from . import decorators
+
+            decorator = decorators.DECORATOR_SCHEDULERS.get(fullname)
+            if decorator is not None:
+                return partial(decorators.check_decorated, self._registry, decorator)
         if member not in self._registry.by_member or not self._method_may_schedule(owner, member):
             return None
         return partial(self._check_method_call, member)
@@ -248,7 +254,7 @@ class BgtypedPlugin(Plugin):
         entry = self._receiver_entry(member, ctx.type)
         if entry is None or not _definition_found(entry[0], ctx):
             return ctx.default_signature
-        return self._signatures.rewrite(ctx.default_signature, entry[0], ctx.context, ctx.type)
+        return self._signatures.rewrite(ctx.default_signature, entry[0], ctx.context, ctx.type, ctx.api)
 
     def _function_signature(self, spec: SchedulerSpec, ctx: FunctionSigContext) -> FunctionLike:
         return self._signatures.rewrite(ctx.default_signature, spec, ctx.context, None)

@@ -31,6 +31,8 @@ from .rendering import expression_name
 from .rules.arg_or_args import report_arg_and_args
 from .rules.completed_later import completed_later
 from .rules.dropped_arguments import report_dropped_by_packed
+from .rules.dropped_positionals import keywords_only
+from .rules.forwarded_keywords import report_dropped_forwarded_keywords
 from .rules.job_options import without_misspelt_options
 from .rules.lambdas import lambda_in_context
 from .rules.named_targets import may_be_name
@@ -48,12 +50,14 @@ from .rules.resolved_futures import call_with_resolved_futures, note_resolved, w
 from .rules.result_callbacks import check_result_callbacks
 from .rules.signature_calls import signature_reported
 from .rules.string_args import report_string_args
+from .rules.supplied_keywords import check_supplied_keywords
 from .rules.supplied_self import without_supplied_self
 from .rules.task_arguments import report_task_errors
 from .rules.undecorated_target import report_undecorated_target
 from .rules.unpacked_keywords import report_unpacked_keywords
 from .schedulers import Param, Receiver, SchedulerSpec, SignatureReceiver
 from .task_calls import TaskCall, kept, task_call
+from .task_objects import receiver_target
 
 
 class Checked(Record):
@@ -87,6 +91,7 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
     api = ctx.api
     if not isinstance(api, TypeChecker):
         return NOTHING_FOUND
+    report_dropped_forwarded_keywords(api, ctx, spec)
     if report_string_args(api, ctx, spec) or report_positional_only_target(api, ctx, spec):
         return NOTHING_FOUND
     report_missing_option(api, ctx, spec)
@@ -130,6 +135,8 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
             forced_name = None  # the definition found is the task's own, and names it
     elif spec.checked_against != "declared":
         return Checked(False, found)  # no definition: mypy checks the declared signature
+    elif isinstance(spec.target, Receiver) and spec.target.parameters is not None:
+        target = receiver_target(api, task, spec.target)
     else:
         target = resolve(target_type, api, task.target)
     if isinstance(target, PartlyCallable):
@@ -164,11 +171,15 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
     if job_name is not None and isinstance(spec.target, Param) and spec.target.job_names is not None:
         task = without_misspelt_options(api, task, target, spec.target.job_names, spec.name, name)
     dropped = report_dropped_by_packed(api, ctx, spec, name)
+    task, supplied = check_supplied_keywords(api, task, target, spec, name, ctx.context)
     not_passed = report_keywords_not_passed(api, ctx, spec, task, target, name)
     unpacked = report_unpacked_keywords(api, ctx, spec, task, name)
     signature = target.signature
     if unpacked:
         signature = with_optional_parameters(signature, unpacked)
+    if supplied:
+        signature = with_optional_parameters(signature, supplied)
+    task, signature = keywords_only(api, ctx.context, task, signature, spec, name)
     if not_passed:
         # Reported as keywords the task never receives: the rest of the call is checked without them,
         # and what they were meant for is not reported missing as well.
@@ -176,8 +187,9 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
         signature = with_optional_parameters(signature, set(not_passed.values()))
     if spec.completed_later:
         task, signature = completed_later(task, signature)
-    elif dropped:
-        # What the dropped arguments were meant for is reported missing by them already.
+    elif dropped or spec.completed_after:
+        # What the dropped arguments were meant for is reported missing by them already; a call completed
+        # after its arguments gets the rest later.
         signature = with_optional_parameters(signature)
     task, resolved_arguments = with_resolved_arguments(api, task, spec)
     task, result, errors, resolved_futures = call_with_resolved_futures(api, ctx, task, spec, signature)

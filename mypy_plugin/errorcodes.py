@@ -266,6 +266,17 @@ def target_positional_only(scheduler: str, parameter: str, fix: str | None) -> s
     return message if fix is None else f"{message}: {fix}"
 
 
+def dropped_positionals(scheduler: str, task: str, count: int, fix: str | None) -> str:
+    what = "Positional argument" if count == 1 else "Positional arguments"
+    verb = "is" if count == 1 else "are"
+    message = (
+        f'{what} to {quoted(task)} scheduled by "{scheduler}" {verb} dropped: "{scheduler}" passes the task '
+        "its keyword arguments only"
+    )
+    pronoun = "it" if count == 1 else "them"
+    return message if fix is None else f"{message}; pass {pronoun} by name: {fix}"
+
+
 def resolved_future(scheduler: str) -> str:
     return (
         f'"{scheduler}" passes the task the result of a future among its arguments, not the future: '
@@ -308,4 +319,26 @@ def misspelt_option(scheduler: str, keyword: str, task: str, option: str, librar
     return (
         f'Unexpected keyword argument "{keyword}" for {quoted(task)} scheduled by "{scheduler}": it reaches '
         f'the job, which does not take it; {library}\'s option is "{option}"'
+    )
+
+
+def supplied_keyword_given(scheduler: str, task: str, keyword: str) -> str:
+    return (
+        f'Argument "{keyword}" to {quoted(task)} scheduled by "{scheduler}" is never received: the worker '
+        f"passes {quoted(task)} its own {keyword}=; leave it out"
+    )
+
+
+def supplied_keyword_refused(scheduler: str, task: str, keyword: str) -> str:
+    return (
+        f'{quoted(task)} scheduled by "{scheduler}" takes no keyword "{keyword}", which the worker passes it '
+        f'and fails with TypeError; add a "{keyword}" parameter'
+    )
+
+
+def dropped_forwarded(scheduler: str, keyword: str | None, selector: str, built: str) -> str:
+    return (
+        f'Argument "{keyword}" to "{scheduler}" is dropped: "{scheduler}" passes its extra keywords only to '
+        f'a {selector} it builds from a name, and "{selector}" is one already built ({built}); pass it to '
+        f"{built}(...)"
     )

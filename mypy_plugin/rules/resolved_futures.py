@@ -6,6 +6,7 @@ parameters are checked against the results (`FutureResolution`), not against the
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Final
 
 from mypy.checker import TypeChecker
@@ -20,6 +21,7 @@ from mypy.types import (
     Type,
     TypedDictType,
     TypeOfAny,
+    UnboundType,
     UnionType,
     get_proper_type,
 )
@@ -180,6 +182,9 @@ class _Resolver:
                 [old if new is None else new for old, new in zip(proper.items, items, strict=True)]
             )
         if isinstance(proper, Instance):
+            value = self._wrapped_value(proper, depth)
+            if value is not None:
+                return value
             result = self._future_result(proper)
             if result is not None or not self.resolution.nested:
                 return result
@@ -187,6 +192,9 @@ class _Resolver:
         if not self.resolution.nested:
             return None
         if isinstance(proper, TupleType):
+            value = self._wrapped_value(proper.partial_fallback, depth, proper)
+            if value is not None:
+                return value
             items = [self.type(item, depth + 1) for item in proper.items]
             if all(item is None for item in items):
                 return None
@@ -203,6 +211,32 @@ class _Resolver:
                     for old, new in zip(proper.items.values(), values, strict=True)
                 ]
             )
+        return None
+
+    def _wrapped_value(
+        self, instance: Instance, depth: int, as_tuple: TupleType | None = None
+    ) -> Type | None:
+        """The value a wrapper the scheduler unwraps holds, its futures replaced unless it is a quote.
+
+        The value's type is the wrapper's first type argument, or for a wrapper that is a tuple of one item
+        (``as_tuple``), that item; ``Any`` where it is not known.
+        """
+        resolution = self.resolution
+        if not resolution.unwrapped and not resolution.quoted:
+            return None
+        for base in instance.type.mro:
+            if base.fullname in resolution.unwrapped or base.fullname in resolution.quoted:
+                if as_tuple is not None:
+                    args: Sequence[Type] = as_tuple.items
+                else:
+                    args = map_instance_to_supertype(instance, base).args
+                value = args[0] if args else AnyType(TypeOfAny.from_omitted_generics)
+                if isinstance(get_proper_type(value), UnboundType):
+                    # A type variable the library's ``__new__`` left unsolved (``tuple[T?, ...]``).
+                    value = AnyType(TypeOfAny.special_form)
+                if base.fullname in resolution.quoted:
+                    return value
+                return self.type(value, depth + 1) or value
         return None
 
     def _future_result(self, instance: Instance) -> Type | None:

@@ -174,9 +174,9 @@ DEFERRED_CALL_RELEASES = (
 )
 
 
-# Packages whose own code schedules on distributed engines and job queues (Ray, Dask, Temporal,
+# Packages whose own code schedules on distributed engines and job queues (Ray, Dask, Temporal, Prefect,
 # procrastinate), checked against those libraries as the test environment installs them (the ``test-cases``
-# and ``test-published`` extras): Ray's and Temporal's only wheels are platform ones (6 MB).
+# extra): Ray's and Temporal's only wheels are platform ones (6 MB).
 ENGINE_RELEASES = (
     Release(
         "modin",
@@ -243,6 +243,12 @@ ENGINE_RELEASES = (
         "0.12.0",
         "agentex_sdk-0.12.0-py3-none-any.whl",
         "87bd88efada8109cf1956c2831249d5f58b18d5b2eac704aa6eeb85e36ed2ae2",
+    ),
+    Release(
+        "prefect-databricks",
+        "0.4.2",
+        "prefect_databricks-0.4.2-py3-none-any.whl",
+        "e561e870510159dadbd109129cae818c7cfc7ed057da4cd1f35bda107df7c261",
     ),
     Release(
         "procrastinate",

@@ -4,11 +4,11 @@ The plugin earns its place only if it agrees with mypy on code nobody wrote for 
 lost, and no crash. Three sets of pinned wheels (`published`) are downloaded once into the user's cache
 directory and unpacked: packages that use Starlette's and FastAPI's background tasks; packages whose own code
 hands functions to threads, processes, executors, event loops, task groups and task queues; and packages that
-schedule on distributed engines and job queues (Ray, Dask, Temporal, procrastinate). Every module with a call
+schedule on distributed engines and job queues (Ray, Dask, Temporal, Prefect, procrastinate). Every module with a call
 spelled like one of the set's schedulers that the plugin registers is checked by mypy twice, with one
 configuration that differs only in ``plugins = bgtyped.mypy``. The packages' other dependencies are absent
 (``ignore_missing_imports``); Starlette, FastAPI, Pydantic, anyio, celery-types, dramatiq, Ray, Temporal,
-Dask and procrastinate are the real ones of the test environment where a set does not ship its own.
+Dask, Prefect and procrastinate are the real ones of the test environment where a set does not ship its own.
 
 An error that the plugin reports on another line of the same scheduling call is "moved", not lost and added:
 the plugin puts a wrong task argument on that argument's line where mypy puts the whole call's error on its
@@ -81,6 +81,7 @@ SCHEDULER_IN_MYPY_WORDS = re.compile(
             r'"(?:start|execute)_(?:(?:local_)?activity(?:_method)?|child_workflow)"(?! of)',
             r'"(?:start|execute)_workflow" of "Client"',
             r'"defer(?:_async)?" of "(?:Task|JobDeferrer)"',
+            r'"(?:submit|map)" of "Task"',
         )
     )
 )
@@ -125,9 +126,30 @@ DEFERRED_CALLS_LEFT_TO_MYPY: Mapping[str, str] = {
 # ``args: Sequence[Any]``) and accepted with the plugin, whose check of ``args=`` does not keep the parameter's
 # own type.
 _TEMPORAL_ARGS_NONE = "a Temporal call's args= of type list[Any] | None is accepted with the plugin"
+# `@task async def get(...) -> dict[str, Any]`, then `get.submit(...).result()["run_id"]`: prefect awaits the
+# task, so the result is the dict, which mypy alone infers; with the plugin it is the coroutine.
+_PREFECT_ASYNC_RESULT = "an async Prefect task's submit(...).result() is its coroutine with the plugin"
+# The same calls' arguments: the plugin checks them against the task where mypy's overloads of Task.submit
+# report a different mistake, or none.
+_PREFECT_ARGUMENTS = (
+    "a Prefect task's submitted arguments are reported where mypy's Task.submit reports otherwise"
+)
+_DATABRICKS = "prefect_databricks/flows.py"
 KNOWN_ENGINE_DISAGREEMENTS: Mapping[tuple[str, str, str], str] = {
     ("published", "lost", "mcp_agent/executor/temporal/__init__.py:228"): _TEMPORAL_ARGS_NONE,
     ("probed", "lost", "mcp_agent/executor/temporal/__init__.py:228"): _TEMPORAL_ARGS_NONE,
+    ("published", "added", f"{_DATABRICKS}:186"): _PREFECT_ARGUMENTS,
+    ("published", "added", f"{_DATABRICKS}:190"): _PREFECT_ARGUMENTS,
+    ("published", "lost", f"{_DATABRICKS}:382"): _PREFECT_ARGUMENTS,
+    **{
+        (phase, "added", f"{_DATABRICKS}:{line}"): _PREFECT_ASYNC_RESULT
+        for phase, lines in (("published", (197, 393, 399)), ("probed", (197, 226, 393, 399, 542, 570)))
+        for line in lines
+    },
+    **{
+        (phase, "codes changed", f"{_DATABRICKS}:391"): _PREFECT_ASYNC_RESULT
+        for phase in ("published", "probed")
+    },
 }
 # A Ray remote function with no annotations (``@ray.remote def f(df): ...``): the plugin leaves ``f.remote(...)``
 # to mypy, which checks it against ray's RemoteFunction overloads.

@@ -31,3 +31,7 @@ RQ_OPTIONS: Final = frozenset(
         "unique",
     }
 )
+
+# The keywords the ``delay``/``enqueue`` that RQ's ``@job`` adds to a function (``rq/decorators.py``, RQ 3.0)
+# pops from its ``**kwargs``; the rest, ``job_timeout=`` too, go to the function.
+RQ_JOB_OPTIONS: Final = frozenset({"depends_on", "job_id", "at_front"})

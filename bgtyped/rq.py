@@ -7,7 +7,7 @@ in Redis, and raises ``TypeError`` on a worker later. ``bgtyped.rq.Queue`` binds
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec, Protocol, TypeVar
 
 import rq
 
@@ -21,7 +21,10 @@ if TYPE_CHECKING:
     from rq.job import Job
     from rq.queue import EnqueueData
 
-__all__ = ["Queue"]
+__all__ = ["JobFunction", "Queue"]
+
+_P = ParamSpec("_P")
+_R_co = TypeVar("_R_co", covariant=True)
 
 
 class Queue(rq.Queue):
@@ -99,3 +102,18 @@ def _refuse_dropped_arguments(method: str, args: tuple[Any, ...], kwargs: dict[s
             f"{method}() given args= or kwargs= passes the task nothing else: "
             f"{', '.join(dropped)} would be dropped; put them into kwargs="
         )
+
+
+class JobFunction(Protocol[_P, _R_co]):
+    """A function decorated by RQ's ``@job(queue, connection=...)``, as the bgtyped mypy plugin types it.
+
+    It is called as before; ``delay`` and ``enqueue`` make a job of the call and return it. Of their
+    keywords RQ takes ``depends_on``, ``job_id`` and ``at_front`` for itself; every other argument goes to
+    the function, on the worker.
+    """
+
+    def __call__(self, *args: _P.args, **kwargs: _P.kwargs) -> _R_co: ...
+
+    def delay(self, *args: _P.args, **kwargs: _P.kwargs) -> Job: ...
+
+    def enqueue(self, *args: _P.args, **kwargs: _P.kwargs) -> Job: ...

@@ -125,10 +125,15 @@ class BgtypedPlugin(Plugin):
         return self._settings_version
 
     def get_additional_deps(self, file: MypyFile) -> list[tuple[int, str, int]]:
-        """The configured worker modules, for a module enqueueing jobs by name (`job_deps`)."""
-        if self._job_dependencies is None:
-            return []
-        return self._job_dependencies.additional_deps(file.fullname, file.path)
+        """What a module's scheduling calls need checked first: ``bgtyped.rq`` for a module importing RQ
+        (its `JobFunction` types RQ's ``@job`` functions, `rq_jobs`), and the configured worker modules for a
+        module enqueueing jobs by name (`job_deps`)."""
+        from . import rq_jobs
+
+        dependencies = rq_jobs.job_dependency(file)
+        if self._job_dependencies is not None:
+            dependencies += self._job_dependencies.additional_deps(file.fullname, file.path)
+        return dependencies
 
     def _find_job_dependencies(self) -> JobDependencies | None:
         """The build order of jobs named by a string, when worker settings are configured."""
@@ -197,10 +202,20 @@ class BgtypedPlugin(Plugin):
 
     def _method_hook(self, fullname: str) -> _MethodHook | None:
         self._load_families()
+        from . import rq_jobs
+
+        if fullname == rq_jobs.JOB_DECORATOR_CALL:
+            return rq_jobs.job_function_type
         owner, _, member = fullname.rpartition(".")
         # Names as common as ``get`` (``dict.get``): hooked only on FastAPI's classes.
         if member in routes.ROUTE_METHODS and self._route_classes[owner]:
             return partial(routes.check_route_registration, member)
+        if member == "__call__":
+            from . import decorators
+
+            decorator = decorators.DECORATOR_SCHEDULERS.get(fullname)
+            if decorator is not None:
+                return partial(decorators.check_decorated, self._registry, decorator)
         if member not in self._registry.by_member or not self._method_may_schedule(owner, member):
             return None
         return partial(self._check_method_call, member)
@@ -239,7 +254,7 @@ class BgtypedPlugin(Plugin):
         entry = self._receiver_entry(member, ctx.type)
         if entry is None or not _definition_found(entry[0], ctx):
             return ctx.default_signature
-        return self._signatures.rewrite(ctx.default_signature, entry[0], ctx.context, ctx.type)
+        return self._signatures.rewrite(ctx.default_signature, entry[0], ctx.context, ctx.type, ctx.api)
 
     def _function_signature(self, spec: SchedulerSpec, ctx: FunctionSigContext) -> FunctionLike:
         return self._signatures.rewrite(ctx.default_signature, spec, ctx.context, None)

@@ -31,6 +31,8 @@ from .rendering import expression_name
 from .rules.arg_or_args import report_arg_and_args
 from .rules.completed_later import completed_later
 from .rules.dropped_arguments import report_dropped_by_packed
+from .rules.dropped_positionals import keywords_only
+from .rules.forwarded_keywords import report_dropped_forwarded_keywords
 from .rules.job_options import without_misspelt_options
 from .rules.lambdas import lambda_in_context
 from .rules.named_targets import may_be_name
@@ -38,18 +40,23 @@ from .rules.never_awaited import check_never_awaited
 from .rules.not_callable import report_not_callable
 from .rules.options import without_options
 from .rules.partial_keywords import without_partial_bound_keywords
+from .rules.passed_options import report_passed_options
 from .rules.positional_only_schedulers import report_keywords_not_passed
 from .rules.positional_only_target import report_positional_only_target
 from .rules.required_options import report_missing_option
 from .rules.reserved_keywords import check_reserved_keywords
 from .rules.resolved_futures import call_with_resolved_futures, note_resolved, with_resolved_futures
 from .rules.result_callbacks import check_result_callbacks
+from .rules.signature_calls import signature_reported
 from .rules.string_args import report_string_args
+from .rules.supplied_keywords import check_supplied_keywords
 from .rules.supplied_self import without_supplied_self
 from .rules.task_arguments import report_task_errors
 from .rules.undecorated_target import report_undecorated_target
-from .schedulers import Param, Receiver, SchedulerSpec
+from .rules.unpacked_keywords import report_unpacked_keywords
+from .schedulers import Param, Receiver, SchedulerSpec, SignatureReceiver
 from .task_calls import TaskCall, kept, task_call
+from .task_objects import receiver_target
 
 
 class Checked(Record):
@@ -83,6 +90,7 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
     api = ctx.api
     if not isinstance(api, TypeChecker):
         return NOTHING_FOUND
+    report_dropped_forwarded_keywords(api, ctx, spec)
     if report_string_args(api, ctx, spec) or report_positional_only_target(api, ctx, spec):
         return NOTHING_FOUND
     report_missing_option(api, ctx, spec)
@@ -126,6 +134,8 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
             forced_name = None  # the definition found is the task's own, and names it
     elif spec.checked_against != "declared":
         return Checked(False, found)  # no definition: mypy checks the declared signature
+    elif isinstance(spec.target, Receiver) and spec.target.parameters is not None:
+        target = receiver_target(api, task, spec.target)
     else:
         target = resolve(target_type, api, task.target)
     if isinstance(target, PartlyCallable):
@@ -147,14 +157,28 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
         )
     name = forced_name or display_name(target.signature) or expression_name(task.target)
     report_undecorated_target(api, task, target.signature, spec, name)
-    reported = check_never_awaited(api, task, target, spec, name)
+    if isinstance(spec.target, SignatureReceiver):
+        # What the signature's own call reports (a coroutine never awaited too) is reported once, there.
+        if signature_reported(api, ctx, spec.target, spec, task, target.signature):
+            return Checked(False, found)
+        reported = False
+    else:
+        reported = check_never_awaited(api, task, target, spec, name)
     task = without_partial_bound_keywords(api, task, target, spec, name)
     task = without_options(api, ctx, task, target, spec, name)
+    task = report_passed_options(api, task, target, spec, name)
     if job_name is not None and isinstance(spec.target, Param) and spec.target.job_names is not None:
         task = without_misspelt_options(api, task, target, spec.target.job_names, spec.name, name)
     dropped = report_dropped_by_packed(api, ctx, spec, name)
+    task, supplied = check_supplied_keywords(api, task, target, spec, name, ctx.context)
     not_passed = report_keywords_not_passed(api, ctx, spec, task, target, name)
+    unpacked = report_unpacked_keywords(api, ctx, spec, task, name)
     signature = target.signature
+    if unpacked:
+        signature = with_optional_parameters(signature, unpacked)
+    if supplied:
+        signature = with_optional_parameters(signature, supplied)
+    task, signature = keywords_only(api, ctx.context, task, signature, spec, name)
     if not_passed:
         # Reported as keywords the task never receives: the rest of the call is checked without them,
         # and what they were meant for is not reported missing as well.
@@ -162,8 +186,9 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
         signature = with_optional_parameters(signature, set(not_passed.values()))
     if spec.completed_later:
         task, signature = completed_later(task, signature)
-    elif dropped:
-        # What the dropped arguments were meant for is reported missing by them already.
+    elif dropped or spec.completed_after:
+        # What the dropped arguments were meant for is reported missing by them already; a call completed
+        # after its arguments gets the rest later.
         signature = with_optional_parameters(signature)
     task, result, errors, resolved_futures = call_with_resolved_futures(api, ctx, task, spec, signature)
     if errors:

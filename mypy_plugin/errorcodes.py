@@ -48,6 +48,12 @@ TASK_UNKNOWN_JOB: Final = ErrorCode(
     "A job is enqueued by a name that none of the configured worker settings registers",
     CATEGORY,
 )
+TASK_OPTION_AS_ARGUMENT: Final = ErrorCode(
+    "task-option-as-argument",
+    "A sibling scheduler's option (Celery's apply_async, dramatiq's send_with_options) given to one that "
+    "passes it to the task's **kwargs as an argument",
+    CATEGORY,
+)
 TASK_FASTAPI_INJECTION: Final = ErrorCode(
     "task-fastapi-injection",
     "A FastAPI route parameter annotated with a subclass of Starlette's BackgroundTasks receives FastAPI's",
@@ -165,6 +171,30 @@ def option_keyword(scheduler: str, keyword: str, task: str, alternative: str | N
     return f"{message}; {alternative} passes it to the task"
 
 
+def passed_option(
+    scheduler: str, alternative: str, keyword: str, task: str, received: bool, fix: str | None
+) -> str:
+    """``received``: the task takes any keyword (``**kwargs``), so the option arrives there, and runs."""
+    outcome = (
+        "through its **kwargs, as an argument, and the option never takes effect"
+        if received
+        else "as an argument, which it does not take: TypeError"
+    )
+    how = fix if fix is not None else f"{alternative}(args=(...), kwargs={{...}}, {keyword}=...)"
+    return (
+        f'Keyword "{keyword}" is an option of "{alternative}", but "{scheduler}" passes it to {quoted(task)} '
+        f"{outcome}; give it to {alternative}: {how}"
+    )
+
+
+def ignored_by_immutable(scheduler: str, maker: str, task: str) -> str:
+    return (
+        f'Arguments given to "{scheduler}" of a signature made by "{maker}" are ignored: an immutable '
+        f'signature calls {quoted(task)} with its own arguments only; give them to "{maker}", or make the '
+        'signature with "s"'
+    )
+
+
 def dropped_by_packed(scheduler: str, task: str, keyword: str | None, packed: tuple[str, str]) -> str:
     what = "Positional argument" if keyword is None else f'Argument "{keyword}"'
     slot = packed[0] if keyword is None else packed[1]
@@ -186,6 +216,19 @@ def keyword_not_passed(scheduler: str, task: str, keyword: str, fix: str) -> str
         f'Argument "{keyword}" to {quoted(task)} scheduled by "{scheduler}" is a keyword, but "{scheduler}" '
         f"passes the task positional arguments only and raises TypeError; bind it first: {fix}"
     )
+
+
+def keywords_unpacked(scheduler: str, task: str, value: str | None, fix: str) -> str:
+    given = "The unpacked mapping" if value is None else f'"**{value}"'
+    return (
+        f'{given} gives {quoted(task)} scheduled by "{scheduler}" keywords, but "{scheduler}" passes the '
+        f"task positional arguments only and raises TypeError; bind them first: {fix}"
+    )
+
+
+def unpacked_keywords_fix(target: str | None, bound: str | None) -> str:
+    """``functools.partial(sample, **opts)``; ``bound``: what the partial binds, if it can be spelled."""
+    return f"functools.partial({target or '<the scheduled function>'}, {bound or '**...'})"
 
 
 def keyword_fix(target: str | None, keyword: str, value: str | None) -> str:
@@ -217,6 +260,17 @@ def target_positional_only(scheduler: str, parameter: str, fix: str | None) -> s
         f'without "{parameter}="'
     )
     return message if fix is None else f"{message}: {fix}"
+
+
+def dropped_positionals(scheduler: str, task: str, count: int, fix: str | None) -> str:
+    what = "Positional argument" if count == 1 else "Positional arguments"
+    verb = "is" if count == 1 else "are"
+    message = (
+        f'{what} to {quoted(task)} scheduled by "{scheduler}" {verb} dropped: "{scheduler}" passes the task '
+        "its keyword arguments only"
+    )
+    pronoun = "it" if count == 1 else "them"
+    return message if fix is None else f"{message}; pass {pronoun} by name: {fix}"
 
 
 def resolved_future(scheduler: str) -> str:
@@ -261,4 +315,26 @@ def misspelt_option(scheduler: str, keyword: str, task: str, option: str, librar
     return (
         f'Unexpected keyword argument "{keyword}" for {quoted(task)} scheduled by "{scheduler}": it reaches '
         f'the job, which does not take it; {library}\'s option is "{option}"'
+    )
+
+
+def supplied_keyword_given(scheduler: str, task: str, keyword: str) -> str:
+    return (
+        f'Argument "{keyword}" to {quoted(task)} scheduled by "{scheduler}" is never received: the worker '
+        f"passes {quoted(task)} its own {keyword}=; leave it out"
+    )
+
+
+def supplied_keyword_refused(scheduler: str, task: str, keyword: str) -> str:
+    return (
+        f'{quoted(task)} scheduled by "{scheduler}" takes no keyword "{keyword}", which the worker passes it '
+        f'and fails with TypeError; add a "{keyword}" parameter'
+    )
+
+
+def dropped_forwarded(scheduler: str, keyword: str | None, selector: str, built: str) -> str:
+    return (
+        f'Argument "{keyword}" to "{scheduler}" is dropped: "{scheduler}" passes its extra keywords only to '
+        f'a {selector} it builds from a name, and "{selector}" is one already built ({built}); pass it to '
+        f"{built}(...)"
     )

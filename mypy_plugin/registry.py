@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from typing import Final
 
 from mypy.nodes import ARG_STAR, ARG_STAR2, ArgKind, FuncDef, TypeInfo, Var
-from mypy.types import AnyType, CallableType, Instance, TypeType, get_proper_type
+from mypy.types import AnyType, CallableType, Instance, TypeType, UnionType, get_proper_type
 from mypy.types_utils import remove_optional
 
 from .schedulers.spec import CONSTRUCTOR, Mapped, Packed, Receiver, SchedulerSpec, Variadic
@@ -110,6 +110,9 @@ def _keeps_shape(info: TypeInfo, member: str, spec: SchedulerSpec) -> bool:
     if not isinstance(signature, CallableType):
         return True  # an untyped override: nothing says it takes something else than a function
     target_type = get_proper_type(remove_optional(signature.arg_types[index + 1]))
+    if isinstance(target_type, UnionType) and spec.target.accepts_name:
+        # A function or its import path (APScheduler's ``func: Callable[..., object] | str``).
+        return any(isinstance(get_proper_type(item), CallableType) for item in target_type.items)
     return isinstance(target_type, CallableType | AnyType)
 
 

@@ -70,10 +70,13 @@ def source_text(api: TypeChecker, expr: Expression) -> str | None:
     return text or None
 
 
-def render_fix(spec: SchedulerSpec, call: CallExpr) -> str | None:
-    """The scheduling call as it should have been written, for the simple calls `render` can spell."""
-    callee = render(call.callee)
-    rendered = [render(arg) for arg in call.args]
+def render_fix(spec: SchedulerSpec, call: CallExpr, api: TypeChecker | None = None) -> str | None:
+    """The scheduling call as it should have been written, for the simple calls `render` can spell.
+
+    With ``api``, an expression `render` cannot spell is taken as written in the source, if on one line.
+    """
+    callee = spelled(call.callee, api)
+    rendered = [spelled(arg, api) for arg in call.args]
     if callee is None or None in rendered:
         return None
     items = list(zip(rendered, call.arg_kinds, call.arg_names, strict=True))
@@ -120,6 +123,14 @@ def _render_packed_fix(
             return None
         parts.append(f"{param.name}={text}")
     return ", ".join(parts)
+
+
+def spelled(expr: Expression, api: TypeChecker | None) -> str | None:
+    """`render`'s text of ``expr``, else (with ``api``) its text in the source."""
+    text = render(expr)
+    if text is None and api is not None:
+        return source_text(api, expr)
+    return text
 
 
 def render(expr: Expression) -> str | None:

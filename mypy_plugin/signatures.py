@@ -27,8 +27,8 @@ from mypy.nodes import (
     TypeInfo,
     Var,
 )
-from mypy.plugin import FunctionContext, MethodContext
-from mypy.subtypes import find_member
+from mypy.plugin import CheckerPluginInterface, FunctionContext, MethodContext
+from mypy.subtypes import find_member, is_same_type
 from mypy.typeops import get_all_type_vars
 from mypy.types import (
     AnyType,
@@ -45,7 +45,7 @@ from .compat import type_object_type
 from .records import Record
 from .schedulers import Mapped, Receiver, SchedulerSpec, SingleOrPacked, Variadic
 from .solving import without_task_arguments
-from .task_calls import TASK_KEYWORDS, argument_types
+from .task_calls import TASK_KEYWORDS, argument_types, configured_task
 
 
 class CallShape(Record):
@@ -89,8 +89,20 @@ class SchedulerSignatures:
         self._rewritten.clear()
 
     def rewrite(
-        self, signature: CallableType, spec: SchedulerSpec, call: Context, receiver: Type | None
+        self,
+        signature: CallableType,
+        spec: SchedulerSpec,
+        call: Context,
+        receiver: Type | None,
+        api: CheckerPluginInterface | None = None,
     ) -> CallableType:
+        target = spec.target
+        if isinstance(target, Receiver) and target.configured_by is not None:
+            # ``deferrer.defer(...)`` on a value whose task is not known here stays the declared call.
+            if api is None or not isinstance(call, CallExpr):
+                return signature
+            if configured_task(api, call, target.configured_by) is None:
+                return signature
         shape = call_shape(signature, spec, call)
         if signature.definition is None:
             return scheduler_signature(signature, spec, shape)
@@ -118,6 +130,14 @@ def scheduler_signature(signature: CallableType, spec: SchedulerSpec, shape: Cal
     if isinstance(spec.target, Receiver):
         if not isinstance(arguments, Variadic):
             return signature
+        if spec.target.configured_by is not None:
+            # The declared keywords keep their type (what the queue can store); ``*args`` is added, for
+            # positional arguments to be reported as the task's, dropped.
+            return signature.copy_modified(
+                arg_types=[any_type, *signature.arg_types],
+                arg_kinds=[ARG_STAR, *signature.arg_kinds],
+                arg_names=[arguments.args, *signature.arg_names],
+            )
         # A receiver generic in a ParamSpec has had ``*args: P.args, **kwargs: P.kwargs`` expanded into
         # the task's own parameters; put the variadic parameters back.
         names = [arguments.args, arguments.kwargs]
@@ -198,9 +218,7 @@ def scheduler_return_type(
     if not isinstance(api, TypeChecker) or not isinstance(call, CallExpr):
         return ctx.default_return_type
     declared = declared_signature(ctx, spec, api)
-    if not isinstance(declared, CallableType | Overloaded) or not any(
-        get_all_type_vars(item.ret_type) for item in declared.items
-    ):
+    if not isinstance(declared, CallableType | Overloaded) or not _returns_per_call(declared):
         # The return type does not depend on the call: mypy found it on the opaque signature.
         return ctx.default_return_type
     typed_args = _typed_arguments(ctx, call, found_again)
@@ -210,12 +228,30 @@ def scheduler_return_type(
         typed_args = without_task_arguments(ctx, spec, call, typed_args)
     type_context = api.expr_checker.type_context[-1]
     returned, errors = _declared_call(api, declared, typed_args, call, type_context)
-    if errors and type_context is not None:
+    if not errors:
+        return returned
+    without_context = errors
+    if type_context is not None:
+        without_context = _declared_call(api, declared, typed_args, call, None)[1]
+    if isinstance(declared, Overloaded) and any(error.severity == "error" for error in without_context):
+        # No overload takes the call, which the plugin checked against the task (prefect's ``submit``
+        # given ``wait_for=`` alone): mypy would answer ``Any``; the type found on the rewritten
+        # signature stands.
+        return ctx.default_return_type
+    if type_context is not None:
         # The errors the context alone causes: those the call has without it were reported by the plugin
         # against the task, or waived by it.
-        without_context = _declared_call(api, declared, typed_args, call, None)[1]
         api.msg.add_errors(_only_new(errors, without_context))
     return returned
+
+
+def _returns_per_call(declared: CallableType | Overloaded) -> bool:
+    """Whether what the scheduler returns depends on the call: a type variable, or overloads returning
+    different types (prefect's ``submit(..., return_state=True)`` gives a ``State``)."""
+    items = declared.items
+    if any(get_all_type_vars(item.ret_type) for item in items):
+        return True
+    return any(not is_same_type(item.ret_type, items[0].ret_type) for item in items[1:])
 
 
 def declared_call_codes(

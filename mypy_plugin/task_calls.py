@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Final
 
+from mypy.checker import TypeChecker
 from mypy.nodes import (
     ARG_NAMED,
     ARG_POS,
@@ -22,9 +23,10 @@ from mypy.nodes import (
     TupleExpr,
 )
 from mypy.plugin import CheckerPluginInterface, FunctionContext, MethodContext
-from mypy.subtypes import is_subtype
+from mypy.subtypes import find_member, is_subtype
 from mypy.types import (
     AnyType,
+    Instance,
     NoneType,
     ProperType,
     TupleType,
@@ -36,7 +38,16 @@ from mypy.types import (
 )
 
 from .records import Record
-from .schedulers import Mapped, Packed, Param, Receiver, SchedulerSpec, SingleOrPacked, Variadic
+from .schedulers import (
+    Mapped,
+    Packed,
+    Param,
+    Receiver,
+    SchedulerSpec,
+    SignatureReceiver,
+    SingleOrPacked,
+    Variadic,
+)
 
 # The parameter added to a scheduler that passes only positional arguments, to collect task keywords.
 TASK_KEYWORDS: Final = "__bgtyped_task_keywords"
@@ -85,7 +96,14 @@ def task_call(ctx: FunctionContext | MethodContext, spec: SchedulerSpec) -> Task
         task = _packed_arguments(ctx, arguments)
     if task is None:
         return None
+    if isinstance(spec.target, Receiver) and spec.target.merged_keywords is not None:
+        task = _with_merged_keywords(ctx, spec.target, call, task)
     args, kinds, names = task
+    if isinstance(spec.target, SignatureReceiver):
+        made = made_signature(call, spec.target)
+        if made is None:
+            return None
+        args, kinds, names = _with_signature_arguments(made, spec.target, (args, kinds, names))
     return TaskCall(target[0], target[1], args, kinds, names)
 
 
@@ -93,14 +111,129 @@ def _target(
     ctx: FunctionContext | MethodContext, spec: SchedulerSpec, call: CallExpr
 ) -> tuple[Expression, Type] | None:
     target = spec.target
-    if isinstance(target, Receiver):
-        if not isinstance(ctx, MethodContext) or not isinstance(call.callee, MemberExpr):
+    if isinstance(target, SignatureReceiver):
+        made = made_signature(call, target)
+        if made is None or not isinstance(made.callee, MemberExpr) or not isinstance(ctx.api, TypeChecker):
             return None
-        return call.callee.expr, ctx.type
+        task_type = ctx.api.lookup_type_or_none(made.callee.expr)
+        proper = get_proper_type(task_type)
+        if not isinstance(proper, Instance) or not proper.type.has_base(target.task_class):
+            return None
+        return made.callee.expr, proper
+    if isinstance(target, Receiver):
+        if not isinstance(ctx, MethodContext):
+            return None
+        if spec.member == "__call__":
+            return call.callee, _receiver_function(ctx.type, target)
+        if not isinstance(call.callee, MemberExpr):
+            return None
+        if target.configured_by is not None:
+            configured = configured_task(ctx.api, call, target.configured_by)
+            return None if configured is None else configured[:2]
+        return call.callee.expr, _receiver_function(ctx.type, target)
     group = single_actual(ctx, target.index_in(ctx.callee_arg_names))
     if group is None:
         return None
     return ctx.args[group][0], ctx.arg_types[group][0]
+
+
+def made_signature(call: CallExpr, receiver: SignatureReceiver) -> CallExpr | None:
+    """The call that made the signature a method is called on (``add.s(2)`` in ``add.s(2).delay(3)``)."""
+    if not isinstance(call.callee, MemberExpr):
+        return None
+    made = call.callee.expr
+    if not isinstance(made, CallExpr) or not isinstance(made.callee, MemberExpr):
+        return None
+    return made if made.callee.name in receiver.mutable | receiver.immutable else None
+
+
+def _with_signature_arguments(made: CallExpr, receiver: SignatureReceiver, given: Arguments) -> Arguments:
+    """The task's arguments: the signature's own, and the call's as the signature takes them.
+
+    A mutable signature puts the call's positional arguments first, and its keywords replace the
+    signature's of the same name; an immutable one ignores them.
+    """
+    own = (list(made.args), list(made.arg_kinds), list(made.arg_names))
+    assert isinstance(made.callee, MemberExpr)
+    if made.callee.name in receiver.immutable:
+        return own
+    replaced = {name for name, kind in zip(given[2], given[1], strict=True) if kind == ARG_NAMED}
+    args: list[Expression] = []
+    kinds: list[ArgKind] = []
+    names: list[str | None] = []
+    for positional in (True, False):
+        for source in (given, own) if positional else (own, given):
+            for arg, kind, name in zip(*source, strict=True):
+                if kind.is_positional(star=True) != positional or (source is own and name in replaced):
+                    continue
+                args.append(arg)
+                kinds.append(kind)
+                names.append(name)
+    return args, kinds, names
+
+
+def _receiver_function(receiver: Type, target: Receiver) -> Type:
+    """The receiver's type, or that of its attribute holding the function when the entry names one."""
+    proper = get_proper_type(receiver)
+    if target.attribute is None or not isinstance(proper, Instance):
+        return receiver
+    function = find_member(target.attribute, proper, proper)
+    return receiver if function is None else function
+
+
+def configured_task(
+    api: CheckerPluginInterface, call: CallExpr, configured_by: tuple[str, str]
+) -> tuple[Expression, Type, CallExpr] | None:
+    """The task, its type and the configuring call, for ``task.configure(...).defer()``.
+
+    None unless the scheduling method is called on the result of ``configured_by`` (a class and its
+    method) called on an instance of that class.
+    """
+    owner, method = configured_by
+    callee = call.callee
+    if not isinstance(callee, MemberExpr) or not isinstance(callee.expr, CallExpr):
+        return None
+    configuring = callee.expr
+    if not isinstance(configuring.callee, MemberExpr) or configuring.callee.name != method:
+        return None
+    task = configuring.callee.expr
+    if not isinstance(api, TypeChecker) or not api.has_type(task):
+        return None
+    task_type = get_proper_type(api.lookup_type(task))
+    if not isinstance(task_type, Instance) or not task_type.type.has_base(owner):
+        return None
+    return task, task_type, configuring
+
+
+def _with_merged_keywords(
+    ctx: FunctionContext | MethodContext, receiver: Receiver, call: CallExpr, task: Arguments
+) -> Arguments:
+    """The task's keywords given to the configuring call (``task_kwargs={...}``) before the call's own.
+
+    A dict literal with string keys gives its entries, but those the scheduling call gives again; any
+    other value may give any keyword, as ``**value``.
+    """
+    assert receiver.configured_by is not None and receiver.merged_keywords is not None
+    configured = configured_task(ctx.api, call, receiver.configured_by)
+    if configured is None or receiver.merged_keywords not in configured[2].arg_names:
+        return task
+    configuring = configured[2]
+    value = configuring.args[configuring.arg_names.index(receiver.merged_keywords)]
+    args, kinds, names = task
+    if isinstance(value, DictExpr) and all(isinstance(key, StrExpr) for key, _ in value.items):
+        given = set(names)
+        items: Items = [
+            (item, ARG_NAMED, key.value)
+            for key, item in value.items
+            if isinstance(key, StrExpr) and key.value not in given
+        ]
+    else:
+        items = [(TempNode(AnyType(TypeOfAny.special_form), context=value), ARG_STAR2, None)]
+    return (
+        [item for item, _, _ in items] + args,
+        [kind for _, kind, _ in items] + kinds,
+        [name for _, _, name in items] + names,
+    )
 
 
 def single_actual(ctx: FunctionContext | MethodContext, index: int | None) -> int | None:

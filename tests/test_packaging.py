@@ -168,23 +168,31 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
+# The stub-only packages the wheel ships, and the folder of the repository each is made from.
+STUB_PACKAGES = {"bgtyped-stubs": "bgtyped", "apscheduler-stubs": "apscheduler", "huey-stubs": "huey"}
+
+
 def test_wheel_contents(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
-        partial_marker = archive.read("bgtyped-stubs/py.typed").decode()
-        shipped_stubs = {name: archive.read(name) for name in names if name.startswith("bgtyped-stubs/")}
+        partial_markers = {package: archive.read(f"{package}/py.typed").decode() for package in STUB_PACKAGES}
+        shipped_stubs = {name: archive.read(name) for name in names if name.split("/", 1)[0] in STUB_PACKAGES}
     top_level = {name.split("/", 1)[0] for name in names}
-    assert top_level == {"bgtyped", "bgtyped-stubs", wheel.name.split("-py3")[0] + ".dist-info"}
+    assert top_level == {"bgtyped", *STUB_PACKAGES, wheel.name.split("-py3")[0] + ".dist-info"}
     assert {
         "bgtyped/__init__.py",
         "bgtyped/py.typed",
         "bgtyped/fastapi.py",
         "bgtyped/mypy/__init__.py",
+        "apscheduler-stubs/schedulers/base.pyi",
+        "apscheduler-stubs/triggers/cron/__init__.pyi",
+        "huey-stubs/api.pyi",
     } <= names
-    assert partial_marker.strip() == "partial"
+    assert {marker.strip() for marker in partial_markers.values()} == {"partial"}
     expected_stubs = {
-        f"bgtyped-stubs/{path.relative_to(REPO / 'stubs' / 'bgtyped')}": path.read_bytes()
-        for path in (REPO / "stubs" / "bgtyped").rglob("*")
+        f"{package}/{path.relative_to(REPO / 'stubs' / folder)}": path.read_bytes()
+        for package, folder in STUB_PACKAGES.items()
+        for path in (REPO / "stubs" / folder).rglob("*")
         if path.is_file() and path.suffix in {".pyi", ".typed"}
     }
     assert shipped_stubs == expected_stubs

@@ -22,6 +22,7 @@ from mypy.types import (
     TypedDictType,
     TypeOfAny,
     TypeVarType,
+    UnboundType,
     UnionType,
     get_proper_type,
 )
@@ -78,6 +79,9 @@ class FutureTypes:
         if isinstance(proper, UnionType):
             return self._union(proper, lambda item: self.type(item, depth + 1))
         if isinstance(proper, Instance):
+            value = self._wrapped_value(proper, depth)
+            if value is not None:
+                return value
             result = self._future_result(proper)
             if result is not None or not self.resolution.nested:
                 return result
@@ -85,7 +89,8 @@ class FutureTypes:
         if not self.resolution.nested:
             return None
         if isinstance(proper, TupleType):
-            return self._tuple(proper, depth)
+            value = self._wrapped_value(proper.partial_fallback, depth, proper)
+            return self._tuple(proper, depth) if value is None else value
         if isinstance(proper, TypedDictType):
             return self._typed_dict(proper, depth)
         return None
@@ -120,6 +125,32 @@ class FutureTypes:
         old = list(typed_dict.items.values())
         values = _merged(old, [self.type(value, depth + 1) for value in old])
         return None if values is None else typed_dict.copy_modified(item_types=values)
+
+    def _wrapped_value(
+        self, instance: Instance, depth: int, as_tuple: TupleType | None = None
+    ) -> Type | None:
+        """The value a wrapper the scheduler unwraps holds, its futures replaced unless it is a quote.
+
+        The value's type is the wrapper's first type argument, or for a wrapper that is a tuple of one item
+        (``as_tuple``), that item; ``Any`` where it is not known.
+        """
+        resolution = self.resolution
+        if not resolution.unwrapped and not resolution.quoted:
+            return None
+        for base in instance.type.mro:
+            if base.fullname in resolution.unwrapped or base.fullname in resolution.quoted:
+                if as_tuple is not None:
+                    args: Sequence[Type] = as_tuple.items
+                else:
+                    args = map_instance_to_supertype(instance, base).args
+                value = args[0] if args else AnyType(TypeOfAny.from_omitted_generics)
+                if isinstance(get_proper_type(value), UnboundType):
+                    # A type variable the library's ``__new__`` left unsolved (``tuple[T?, ...]``).
+                    value = AnyType(TypeOfAny.special_form)
+                if base.fullname in resolution.quoted:
+                    return value
+                return self.type(value, depth + 1) or value
+        return None
 
     def _future_result(self, instance: Instance) -> Type | None:
         """The result of a future: its first type argument; ``Any`` where it has none (not generic)."""

@@ -9,7 +9,7 @@ from mypy.types import Instance
 
 from .. import errorcodes
 from ..callables import COROUTINE, NotCallable
-from ..rendering import render, render_fix
+from ..rendering import render_fix, spelled
 from ..schedulers import SchedulerSpec
 from ..task_calls import TaskCall
 
@@ -18,8 +18,15 @@ def report_not_callable(
     api: TypeChecker, task: TaskCall, target: NotCallable, spec: SchedulerSpec, context: Context
 ) -> None:
     type_text = format_type(target.type, api.options)
+    expr = task.target
     if not (target.awaitable or target.none):
-        api.fail(errorcodes.not_callable(spec.name, type_text), context, code=errorcodes.TASK_NOT_CALLABLE)
+        if isinstance(expr, CallExpr):
+            # Any call's result, ``HANDLERS[key](arg)`` too: the function and its arguments were meant.
+            message = _call_result(api, spec, expr, f"{type_text}, not callable")
+            api.fail(message, expr, code=errorcodes.TASK_NOT_CALLABLE)
+        else:
+            message = errorcodes.not_callable(spec.name, type_text)
+            api.fail(message, context, code=errorcodes.TASK_NOT_CALLABLE)
         return
     if target.none:
         kind = "None"
@@ -27,14 +34,18 @@ def report_not_callable(
         kind = "a coroutine"
     else:
         kind = f"an awaitable {type_text}"
-    expr = task.target
     if not isinstance(expr, CallExpr):
         api.fail(errorcodes.call_result(spec.name, kind, None), context, code=errorcodes.TASK_CALL_RESULT)
         return
-    what = errorcodes.call_result_of(kind, render(expr.callee) or "the function")
-    message = errorcodes.call_result(spec.name, what, render_fix(spec, expr))
+    message = _call_result(api, spec, expr, kind)
     if target.none and api.expr_checker.always_returns_none(expr.callee):
         # mypy has reported the call as not returning a value; add the fix to its error.
         api.note(message, expr, code=errorcodes.TASK_CALL_RESULT)
     else:
         api.fail(message, expr, code=errorcodes.TASK_CALL_RESULT)
+
+
+def _call_result(api: TypeChecker, spec: SchedulerSpec, call: CallExpr, kind: str) -> str:
+    """The message for a call's result given as the task, with the fix where the call can be spelled."""
+    what = errorcodes.call_result_of(kind, spelled(call.callee, api) or "the function")
+    return errorcodes.call_result(spec.name, what, render_fix(spec, call, api))

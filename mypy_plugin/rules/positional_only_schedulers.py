@@ -35,7 +35,7 @@ def report_keywords_not_passed(
         return reported
     index = ctx.callee_arg_names.index(TASK_KEYWORDS)
     for arg, kind, keyword in zip(ctx.args[index], ctx.arg_kinds[index], ctx.arg_names[index], strict=True):
-        if kind == ARG_NAMED and keyword is not None and _accepts_keyword(target.signature, keyword):
+        if kind == ARG_NAMED and keyword is not None and accepts_keyword(target.signature, keyword):
             target_text = render(task.target) or source_text(api, task.target)
             fix = errorcodes.keyword_fix(target_text, keyword, render(arg) or source_text(api, arg))
             api.fail(errorcodes.keyword_not_passed(spec.name, name, keyword, fix), arg, code=CALL_ARG)
@@ -43,12 +43,12 @@ def report_keywords_not_passed(
     return reported
 
 
-def _accepts_keyword(signature: ProperType, keyword: str) -> bool:
+def accepts_keyword(signature: ProperType, keyword: str) -> bool:
     """Whether a target takes ``keyword`` by name, as a parameter of its own or through its ``**kwargs``."""
     if isinstance(signature, CallableType):
         return ARG_STAR2 in signature.arg_kinds or takes_keyword(signature, keyword)
     if isinstance(signature, Overloaded):
-        return any(_accepts_keyword(item, keyword) for item in signature.items)
+        return any(accepts_keyword(item, keyword) for item in signature.items)
     if isinstance(signature, UnionType):
-        return all(_accepts_keyword(get_proper_type(item), keyword) for item in signature.items)
+        return all(accepts_keyword(get_proper_type(item), keyword) for item in signature.items)
     return False

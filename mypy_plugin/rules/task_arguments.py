@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Final
 
 from mypy.checker import TypeChecker
-from mypy.errorcodes import ARG_TYPE, CALL_ARG, CALL_OVERLOAD, MISC
+from mypy.errorcodes import ARG_TYPE, CALL_ARG, CALL_OVERLOAD, MISC, ErrorCode
 from mypy.errors import ErrorInfo
 from mypy.nodes import CallExpr, Context
 from mypy.types import Overloaded, Type, UnionType, get_proper_type
@@ -31,11 +31,28 @@ def report_task_errors(
     for name in _overload_names(callee):
         for error in errors:
             error.message = errorcodes.requote_overload_name(error.message, name)
-    if mypy_codes is not None and ARG_TYPE.code in mypy_codes:
+    kept_code = _mypy_argument_code(mypy_codes)
+    if kept_code is not None:
+        assert mypy_codes is not None
         for error in errors:
             if error.code in ARGUMENT_CODES and error.code.code not in mypy_codes:
-                error.code = ARG_TYPE
+                error.code = kept_code
     api.msg.add_errors(errors)
+
+
+def _mypy_argument_code(mypy_codes: set[str] | None) -> ErrorCode | None:
+    """The code mypy alone gives the argument mistake, where the plugin's own would differ.
+
+    ``arg-type`` through ``Callable[[*Ts], T]``; ``call-overload`` where the scheduler is overloaded
+    (prefect's ``submit``): mypy then reports any wrong task argument as no overload matching.
+    """
+    if mypy_codes is None:
+        return None
+    if ARG_TYPE.code in mypy_codes:
+        return ARG_TYPE
+    if CALL_OVERLOAD.code in mypy_codes:
+        return CALL_OVERLOAD
+    return None
 
 
 def call_task(

@@ -14,6 +14,7 @@ from .spec import (
     COROUTINE_POLICIES,
     CheckedAgainst,
     Coroutines,
+    ForwardedKeywords,
     FutureResolution,
     JobNames,
     Mapped,
@@ -21,6 +22,7 @@ from .spec import (
     Param,
     Receiver,
     SchedulerSpec,
+    SignatureReceiver,
     SingleOrPacked,
     Variadic,
 )
@@ -47,12 +49,20 @@ FAMILIES: Final[dict[str, tuple[str, ...]]] = {
         "starlette.concurrency",
     ),
     "anyio_trio": ("anyio.abc._tasks", "anyio.to_thread", "trio._core._run"),
+    "apscheduler": (
+        "apscheduler.schedulers.asyncio",
+        "apscheduler.schedulers.base",
+        "apscheduler.schedulers.blocking",
+    ),
     "arq": ("arq.connections",),
-    "celery": ("celery.app.task",),
+    "celery": ("celery.app.task", "celery.canvas"),
     "dask": ("distributed.cfexecutor", "distributed.client"),
     "dramatiq": ("dramatiq.actor",),
+    "huey": ("huey.api",),
+    "prefect": ("prefect.tasks",),
+    "procrastinate": ("procrastinate.jobs", "procrastinate.tasks"),
     "ray": ("ray._private.worker", "ray.actor"),
-    "rq": ("rq.queue",),
+    "rq": ("bgtyped.rq", "rq.queue"),
     "saq": ("saq.queue.base",),
     "temporal": (
         "temporalio.client",
@@ -91,9 +101,7 @@ def _with_settings(spec: SchedulerSpec, worker_settings: tuple[tuple[str, str], 
     jobs = target.job_names
     settings = tuple(setting for library, setting in worker_settings if library == jobs.library)
     named = Param(target.name, target.position, job_names=JobNames(jobs.library, jobs.options, settings))
-    fields = dict(spec.fields())
-    fields["target"] = named
-    return SchedulerSpec(**fields)  # type: ignore[arg-type]
+    return spec.replaced(target=named)
 
 
 __all__ = [
@@ -102,6 +110,7 @@ __all__ = [
     "FAMILIES",
     "CheckedAgainst",
     "Coroutines",
+    "ForwardedKeywords",
     "FutureResolution",
     "JobNames",
     "Mapped",
@@ -109,6 +118,7 @@ __all__ = [
     "Param",
     "Receiver",
     "SchedulerSpec",
+    "SignatureReceiver",
     "SingleOrPacked",
     "Variadic",
     "builtin_schedulers",

@@ -1,4 +1,4 @@
-"""RQ (3.0): ``enqueue`` and its scheduled forms, and ``enqueue_call``.
+"""RQ (3.0): ``enqueue`` and its scheduled forms, ``enqueue_call``, and ``@job``'s ``delay``/``enqueue``.
 
 ``enqueue`` takes RQ's options out of ``**kwargs``, and switches to ``args=``/``kwargs=`` when either is
 given; ``enqueue_call`` takes the options as parameters. The worker runs ``asyncio.run`` on any coroutine
@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Final
 
-from bgtyped._queue_options import RQ_OPTIONS
+from bgtyped._queue_options import RQ_JOB_OPTIONS, RQ_OPTIONS
 
-from .spec import Packed, Param, SchedulerSpec, Variadic
+from ..rq_jobs import JOB_FUNCTION
+from .spec import Packed, Param, Receiver, SchedulerSpec, Variadic
 
 _RQ_QUEUE: Final = "rq.queue.Queue"
 _RQ_ENQUEUE_ARGUMENTS: Final = Variadic(options=RQ_OPTIONS, packed_keywords=("args", "kwargs"))
@@ -42,5 +43,16 @@ SCHEDULERS: Final[tuple[SchedulerSpec, ...]] = (
         target=Param("func", 0, accepts_name=True),
         arguments=Packed(Param("args", 1), Param("kwargs", 2)),
         coroutines="result-awaited",
+    ),
+    *(
+        SchedulerSpec(
+            owner=JOB_FUNCTION,
+            member=member,
+            name=member,
+            target=Receiver(),
+            arguments=Variadic(options=RQ_JOB_OPTIONS),
+            coroutines="result-awaited",
+        )
+        for member in ("delay", "enqueue")
     ),
 )

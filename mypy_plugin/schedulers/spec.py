@@ -71,9 +71,57 @@ class JobNames(Record):
 
 
 class Receiver(Record):
-    """The scheduled function is the object the scheduling method is called on (``task.delay(...)``)."""
+    """The scheduled function is the object the scheduling method is called on (``task.delay(...)``).
 
-    __slots__ = ()
+    ``attribute``: the receiver's attribute holding the function, whose type is the task's signature where
+    the receiver's own type does not say it (huey's ``TaskWrapper.func``: calling the wrapper enqueues).
+    ``parameters`` and ``returns``: the task's signature is read from the receiver's type arguments, its
+    parameters from the ParamSpec at index ``parameters`` and its return type from index ``returns``, instead
+    of from its ``__call__`` (procrastinate's ``Task[P, R, Args]`` is deferred with ``Args``).
+    ``configured_by``: a class and its method whose result is the receiver (``task.configure(...).defer()``):
+    the task is the object that method was called on, and that call's keyword ``merged_keywords`` (a dict)
+    gives task keywords, those of the scheduling call taking precedence. Without such a call the scheduling
+    call is not one.
+    ``binds_methods``: a task defined in a class body and reached through an instance (``Svc().meth``) is
+    given the instance as its first argument.
+    """
+
+    __slots__ = ("attribute", "binds_methods", "configured_by", "merged_keywords", "parameters", "returns")
+
+    def __init__(
+        self,
+        attribute: str | None = None,
+        parameters: int | None = None,
+        returns: int | None = None,
+        configured_by: tuple[str, str] | None = None,
+        merged_keywords: str | None = None,
+        binds_methods: bool = False,
+    ) -> None:
+        self.attribute: Final = attribute
+        self.parameters: Final = parameters
+        self.returns: Final = returns
+        self.configured_by: Final = configured_by
+        self.merged_keywords: Final = merged_keywords
+        self.binds_methods: Final = binds_methods
+
+
+class SignatureReceiver(Receiver):
+    """The scheduled function is the task behind the signature the method is called on, made in the same
+    expression by one of the task's methods (Celery's ``add.s(2).delay(3)``).
+
+    A signature made by a ``mutable`` member puts the call's positional arguments before its own and its
+    keywords over its own (Celery's ``s``); one made by an ``immutable`` member keeps only its own (``si``).
+    ``task_class`` is the class of the tasks those members belong to. A signature from anywhere else (a
+    variable) hides its task: the call is not checked.
+    """
+
+    __slots__ = ("immutable", "mutable", "task_class")
+
+    def __init__(self, task_class: str, mutable: frozenset[str], immutable: frozenset[str]) -> None:
+        super().__init__()
+        self.task_class: Final = task_class
+        self.mutable: Final = mutable
+        self.immutable: Final = immutable
 
 
 class Variadic(Record):
@@ -84,10 +132,22 @@ class Variadic(Record):
     ``description``) or as parameters of its own (Dask's ``key``, ``retries``): they never reach the task.
     ``packed_keywords`` name two keywords (a tuple and a dict) that, when either is given, carry the task's
     arguments instead; the scheduler then drops every other task argument (RQ's
-    ``enqueue(f, args=(1,), kwargs={"x": 2})``).
+    ``enqueue(f, args=(1,), kwargs={"x": 2})``). ``passed_options`` are the options of a sibling scheduler
+    that this one does not take but passes to the task (Celery's ``delay`` passes ``countdown=5`` to the
+    task; ``apply_async`` takes it); ``options_alternative`` names that sibling. ``drops_positionals``: the
+    scheduler accepts positional arguments but passes the task its keywords only (procrastinate's
+    ``defer``): the task's parameters can only be given by name.
     """
 
-    __slots__ = ("args", "kwargs", "options", "packed_keywords")
+    __slots__ = (
+        "args",
+        "drops_positionals",
+        "kwargs",
+        "options",
+        "options_alternative",
+        "packed_keywords",
+        "passed_options",
+    )
 
     def __init__(
         self,
@@ -95,11 +155,17 @@ class Variadic(Record):
         kwargs: str | None = "kwargs",
         options: frozenset[str] = frozenset(),
         packed_keywords: tuple[str, str] | None = None,
+        passed_options: frozenset[str] = frozenset(),
+        options_alternative: str | None = None,
+        drops_positionals: bool = False,
     ) -> None:
         self.args: Final = args
         self.kwargs: Final = kwargs
         self.options: Final = options
         self.packed_keywords: Final = packed_keywords
+        self.passed_options: Final = passed_options
+        self.options_alternative: Final = options_alternative
+        self.drops_positionals: Final = drops_positionals
 
 
 class Packed(Record):
@@ -118,22 +184,28 @@ class Mapped(Record):
     ``iterables`` names the scheduler's ``*iterables`` parameter; ``kwargs`` its ``**kwargs``, whose
     keywords reach every call as they are (Dask's ``client.map(f, xs, ys, scale=2)`` calls ``f(x, y,
     scale=2)``). ``options`` are keywords the scheduler takes for itself, as for `Variadic`.
-    Only positional arguments are mapped. A scheduler that maps keyword arguments too, or passes a
-    non-iterable or a wrapped value (prefect's ``unmapped(x)``) whole to every call, needs the item type
-    of such an argument decided per argument: that is the one place to extend, ``mapped_calls._mapped_item``.
+    ``maps_keywords``: keyword arguments are mapped too (prefect's ``add.map([1, 2], y=[3, 4])``).
+    ``whole``: wrapper classes whose value reaches every call whole, unwrapped (prefect's ``unmapped(x)``).
+    ``scalars_whole``: a value that is not iterable, or a ``str`` or ``bytes``, reaches every call whole.
     """
 
-    __slots__ = ("iterables", "kwargs", "options")
+    __slots__ = ("iterables", "kwargs", "maps_keywords", "options", "scalars_whole", "whole")
 
     def __init__(
         self,
         iterables: str = "iterables",
         kwargs: str | None = "kwargs",
         options: frozenset[str] = frozenset(),
+        maps_keywords: bool = False,
+        whole: frozenset[str] = frozenset(),
+        scalars_whole: bool = False,
     ) -> None:
         self.iterables: Final = iterables
         self.kwargs: Final = kwargs
         self.options: Final = options
+        self.maps_keywords: Final = maps_keywords
+        self.whole: Final = whole
+        self.scalars_whole: Final = scalars_whole
 
 
 class FutureResolution(Record):
@@ -146,13 +218,24 @@ class FutureResolution(Record):
     ``tuple``, ``set`` and ``dict`` objects in their place (Dask's ``parse_input``); without it only an
     argument that is itself a future is replaced (Ray's ``ObjectRef``). Either way, each item of a
     ``*value`` and each value of a ``**value`` is an argument itself, whatever the container.
+    ``unwrapped``: wrapper classes the scheduler takes the value out of (prefect's ``allow_failure(future)``),
+    whose futures it replaces in turn; ``quoted``: wrappers whose value it passes as it is (prefect's
+    ``quote(...)``).
     """
 
-    __slots__ = ("classes", "nested")
+    __slots__ = ("classes", "nested", "quoted", "unwrapped")
 
-    def __init__(self, classes: frozenset[str], nested: bool = True) -> None:
+    def __init__(
+        self,
+        classes: frozenset[str],
+        nested: bool = True,
+        unwrapped: frozenset[str] = frozenset(),
+        quoted: frozenset[str] = frozenset(),
+    ) -> None:
         self.classes: Final = classes
         self.nested: Final = nested
+        self.unwrapped: Final = unwrapped
+        self.quoted: Final = quoted
 
 
 class SingleOrPacked(Record):
@@ -167,6 +250,22 @@ class SingleOrPacked(Record):
     def __init__(self, arg: Param, args: Param) -> None:
         self.arg: Final = arg
         self.args: Final = args
+
+
+class ForwardedKeywords(Record):
+    """The scheduler's ``**keywords`` (named ``parameter``) build what its ``selector`` parameter names.
+
+    APScheduler's ``add_job(f, "interval", minutes=5)`` passes ``minutes`` to the trigger class named
+    "interval". Given an instance of ``instance_of`` instead, the scheduler uses it as it is and drops the
+    keywords.
+    """
+
+    __slots__ = ("instance_of", "parameter", "selector")
+
+    def __init__(self, parameter: str, selector: Param, instance_of: str) -> None:
+        self.parameter: Final = parameter
+        self.selector: Final = selector
+        self.instance_of: Final = instance_of
 
 
 # What a scheduler does with the coroutine an ``async def`` target returns:
@@ -230,14 +329,22 @@ class SchedulerSpec(Record):
     ``reserved_when_configured``: keywords that fail at run time only once the receiver went through a
     configuration call whose result is still the task (Ray's ``f.options(...).remote(self=1)``, where
     ``f.remote(self=1)`` works).
+    ``completed_after``: the call may give only the first of the task's arguments; more are added after
+    them later (a huey pipeline step, ``task.s(...)``, receives the previous result appended): missing
+    arguments are not reported.
+    ``supplied_keywords`` are added to the task's call by the worker (huey's context tasks receive
+    ``task=``): the task must take them, and the caller cannot give them.
+    ``forwarded_keywords``: the scheduler's ``**keywords`` that build another object (`ForwardedKeywords`).
     """
 
     __slots__ = (
         "arguments",
         "awaits_sync_results",
         "checked_against",
+        "completed_after",
         "completed_later",
         "coroutines",
+        "forwarded_keywords",
         "is_method",
         "keyword_safe_alternative",
         "member",
@@ -250,6 +357,7 @@ class SchedulerSpec(Record):
         "result_callbacks",
         "schedules",
         "solved_from_target",
+        "supplied_keywords",
         "target",
         "target_decorator",
     )
@@ -275,6 +383,9 @@ class SchedulerSpec(Record):
         target_decorator: str | None = None,
         checked_against: CheckedAgainst = "declared",
         reserved_when_configured: frozenset[str] = frozenset(),
+        completed_after: bool = False,
+        supplied_keywords: frozenset[str] = frozenset(),
+        forwarded_keywords: ForwardedKeywords | None = None,
     ) -> None:
         self.owner: Final = owner
         self.member: Final = member
@@ -295,6 +406,19 @@ class SchedulerSpec(Record):
         self.target_decorator: Final = target_decorator
         self.checked_against: Final = checked_against
         self.reserved_when_configured: Final = reserved_when_configured
+        self.completed_after: Final = completed_after
+        self.supplied_keywords: Final = supplied_keywords
+        self.forwarded_keywords: Final = forwarded_keywords
+
+    def replaced(self, **changes: object) -> SchedulerSpec:
+        """The same entry with the fields named in ``changes`` given those values."""
+        fields = dict(self.fields())
+        fields.update(changes)
+        return SchedulerSpec(**fields)  # type: ignore[arg-type]
+
+    def named(self, name: str) -> SchedulerSpec:
+        """The same entry, with messages calling the scheduler ``name`` (a decorator form of it)."""
+        return self.replaced(name=name)
 
     @property
     def fullname(self) -> str:

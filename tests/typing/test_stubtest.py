@@ -10,6 +10,7 @@ from typing import Annotated, get_args, get_origin
 import pytest
 
 ALLOWLIST = Path(__file__).parent / "stubtest_allowlist.txt"
+SCHEDULERS_ALLOWLIST = Path(__file__).parent / "stubtest_schedulers_allowlist.txt"
 
 
 @pytest.mark.slow
@@ -17,6 +18,29 @@ def test_stubtest(tmp_path: Path) -> None:
     # From outside the repository, mypy reads the installed stub package rather than the repository's sources.
     result = subprocess.run(
         [sys.executable, "-m", "mypy.stubtest", "bgtyped", "--allowlist", str(ALLOWLIST)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("Success: no issues found"), result.stdout
+
+
+@pytest.mark.slow
+def test_stubtest_scheduler_stubs(tmp_path: Path) -> None:
+    """The partial stubs of APScheduler and huey match the releases installed (the ``test-cases`` extra)."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy.stubtest",
+            "apscheduler",
+            "huey",
+            "--allowlist",
+            str(SCHEDULERS_ALLOWLIST),
+        ],
         cwd=tmp_path,
         capture_output=True,
         text=True,

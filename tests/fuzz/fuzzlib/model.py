@@ -469,6 +469,9 @@ class Case:
     target_by_keyword: bool = False  # `st.add_task(func=target, ...)`: Starlette's `func` given by name
     args_form: ArgsForm = ArgsForm.TUPLE  # for a packed scheduler
     kwargs_form: KwargsForm = KwargsForm.DICT
+    # For a scheduler passing positional arguments only: the keywords as one `**{...}` literal, which it
+    # refuses with TypeError whatever the task (no key names the scheduler's own parameter).
+    keywords_unpacked: bool = False
 
     @property
     def positional_values(self) -> list[str]:
@@ -477,6 +480,11 @@ class Case:
     @property
     def keyword_arguments(self) -> list[Argument]:
         return [a for a in self.arguments if a.name is not None]
+
+    @property
+    def unpacks_keywords(self) -> bool:
+        """Keywords given to a positional-only scheduler as `**{...}`: refused, whatever the task."""
+        return self.keywords_unpacked and bool(self.keyword_arguments)
 
     @property
     def unknown_shape(self) -> bool:
@@ -500,6 +508,8 @@ class Case:
             found += [f"args= as {self.args_form.value}", f"kwargs= as {self.kwargs_form.value}"]
         elif self.scheduler.coroutines is Coroutines.REQUIRED:
             found.append(f"scheduled by {self.scheduler.name}")
+        if self.unpacks_keywords:
+            found.append("keywords unpacked into a positional-only scheduler")
         return found
 
     def render_values(self, name: str) -> list[str]:
@@ -540,6 +550,9 @@ class Case:
         target = self.signature.target_text(name)
         positional = [a.render() for a in self.arguments if a.name is None]
         keywords = [a.render() for a in self.arguments if a.name is not None]
+        if self.unpacks_keywords:
+            entries = ", ".join(f"{json.dumps(a.name)}: {a.value}" for a in self.keyword_arguments)
+            keywords = [f"**{{{entries}}}"]
         if self.target_by_keyword:
             parts = [*positional, f"func={target}", *keywords]
         else:

@@ -38,6 +38,7 @@ PLUGIN_CODES = frozenset(
         "task-reserved-keyword",
         "task-required-option",
         "task-undecorated",
+        "task-option-as-argument",
         "task-fastapi-injection",
     }
 )

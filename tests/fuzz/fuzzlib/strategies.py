@@ -142,10 +142,20 @@ def cases(draw: st.DrawFn, signature: Signature, published: bool = False) -> Cas
         draw(st.permutations(keyword_arguments)) if len(keyword_arguments) > 1 else keyword_arguments
     )
     arguments = _maybe_star(draw, arguments)
-    if scheduler.positional_only:
+    # A positional-only scheduler mostly gets none of the keywords; sometimes all of them as `**{...}`, which
+    # it refuses (a key naming its own `name` parameter would be taken by it: such calls drop them).
+    unpacked = (
+        scheduler.positional_only
+        and bool(keyword_arguments)
+        and "name" not in named
+        and draw(st.integers(0, 3)) == 0
+    )
+    if scheduler.positional_only and not unpacked:
         keyword_arguments = []
     by_keyword = bool(scheduler.reserved) and "func" not in named and draw(st.integers(0, 4)) == 0
-    case = Case(signature, scheduler, (*arguments, *keyword_arguments), by_keyword)
+    case = Case(
+        signature, scheduler, (*arguments, *keyword_arguments), by_keyword, keywords_unpacked=unpacked
+    )
     return draw(_packing(case)) if scheduler.packed else case
 
 

@@ -242,13 +242,19 @@ class _Observed:
             schedules = True
         if scheduler.coroutines is Coroutines.REQUIRED:
             schedules = schedules and self.result is None
+        # Keywords unpacked into a scheduler that passes positional arguments only: refused whatever the task.
+        schedules = schedules and not self.case.unpacks_keywords
         consistent = (self.scheduler_error is None) == schedules and (
             self.task is None or (self.run_error is None) == (self.binding is None)
         )
         knowable = (
-            (self.binding is not None or self.misfit is not None or self.collides)
-            and _arguments_knowable(self.case)
-        ) or (self.result is not None and _result_knowable(self.case))
+            (
+                (self.binding is not None or self.misfit is not None or self.collides)
+                and _arguments_knowable(self.case)
+            )
+            or (self.result is not None and _result_knowable(self.case))
+            or self.case.unpacks_keywords
+        )
         return RuntimeVerdict(reason == ACCEPTED, reason, consistent, knowable or reason == ACCEPTED)
 
 

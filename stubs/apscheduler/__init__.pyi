@@ -1,0 +1,4 @@
+release: str
+version_info: tuple[int | str, ...]
+version: str
+__version__: str

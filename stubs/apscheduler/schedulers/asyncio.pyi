@@ -1,0 +1,13 @@
+from collections.abc import Callable
+from typing import TypeVar
+
+from apscheduler.schedulers.base import BaseScheduler
+
+_F = TypeVar("_F", bound=Callable[..., object])
+
+def run_in_event_loop(func: _F) -> _F: ...
+
+class AsyncIOScheduler(BaseScheduler):
+    def start(self, paused: bool = False) -> None: ...
+    def shutdown(self, wait: bool = True) -> None: ...
+    def wakeup(self) -> None: ...

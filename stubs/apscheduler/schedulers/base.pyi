@@ -1,0 +1,93 @@
+# The scheduling API of APScheduler 3.11's BaseScheduler. `func`, `args` and `kwargs` are typed as the
+# scheduler takes them (a callable or its "module:name" reference, any non-string iterable, a mapping);
+# bgtyped's mypy plugin checks them against the function scheduled.
+from abc import ABCMeta, abstractmethod
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime, tzinfo
+from typing import IO, Any, Final, TypeVar, type_check_only
+
+from apscheduler.job import Job
+from apscheduler.triggers.base import BaseTrigger
+
+_F = TypeVar("_F", bound=Callable[..., object])
+
+# What `scheduled_job(...)` returns: applied to a function, it adds the job and returns the function.
+@type_check_only
+class _ScheduledJob:
+    def __call__(self, func: _F, /) -> _F: ...
+
+STATE_STOPPED: Final = 0
+STATE_RUNNING: Final = 1
+STATE_PAUSED: Final = 2
+
+class BaseScheduler(metaclass=ABCMeta):
+    state: int
+    timezone: tzinfo
+    def __init__(self, gconfig: Mapping[str, Any] = {}, **options: Any) -> None: ...
+    def configure(
+        self, gconfig: Mapping[str, Any] = {}, prefix: str = "apscheduler.", **options: Any
+    ) -> None: ...
+    def start(self, paused: bool = False) -> None: ...
+    @abstractmethod
+    def shutdown(self, wait: bool = True) -> None: ...
+    def pause(self) -> None: ...
+    def resume(self) -> None: ...
+    @property
+    def running(self) -> bool: ...
+    def add_executor(self, executor: Any, alias: str = "default", **executor_opts: Any) -> None: ...
+    def remove_executor(self, alias: str, shutdown: bool = True) -> None: ...
+    def add_jobstore(self, jobstore: Any, alias: str = "default", **jobstore_opts: Any) -> None: ...
+    def remove_jobstore(self, alias: str, shutdown: bool = True) -> None: ...
+    def add_listener(self, callback: Callable[[Any], object], mask: int = ...) -> None: ...
+    def remove_listener(self, callback: Callable[[Any], object]) -> None: ...
+    def add_job(
+        self,
+        func: Callable[..., object] | str,
+        trigger: BaseTrigger | str | None = None,
+        args: Iterable[Any] | None = None,
+        kwargs: Mapping[str, Any] | None = None,
+        id: str | None = None,
+        name: str | None = None,
+        misfire_grace_time: int | None = ...,
+        coalesce: bool = ...,
+        max_instances: int = ...,
+        next_run_time: datetime | date | str | None = ...,
+        jobstore: str = "default",
+        executor: str = "default",
+        replace_existing: bool = False,
+        **trigger_args: Any,
+    ) -> Job: ...
+    def scheduled_job(
+        self,
+        trigger: BaseTrigger | str | None,
+        args: Iterable[Any] | None = None,
+        kwargs: Mapping[str, Any] | None = None,
+        id: str | None = None,
+        name: str | None = None,
+        misfire_grace_time: int | None = ...,
+        coalesce: bool = ...,
+        max_instances: int = ...,
+        next_run_time: datetime | date | str | None = ...,
+        jobstore: str = "default",
+        executor: str = "default",
+        **trigger_args: Any,
+    ) -> _ScheduledJob: ...
+    def modify_job(self, job_id: str, jobstore: str | None = None, **changes: Any) -> Job: ...
+    def reschedule_job(
+        self,
+        job_id: str,
+        jobstore: str | None = None,
+        trigger: BaseTrigger | str | None = None,
+        **trigger_args: Any,
+    ) -> Job: ...
+    def pause_job(self, job_id: str, jobstore: str | None = None) -> Job: ...
+    def resume_job(self, job_id: str, jobstore: str | None = None) -> Job | None: ...
+    def get_jobs(self, jobstore: str | None = None, pending: bool | None = None) -> list[Job]: ...
+    def get_job(self, job_id: str, jobstore: str | None = None) -> Job | None: ...
+    def remove_job(self, job_id: str, jobstore: str | None = None) -> None: ...
+    def remove_all_jobs(self, jobstore: str | None = None) -> None: ...
+    def print_jobs(self, jobstore: str | None = None, out: IO[str] | None = None) -> None: ...
+    def export_jobs(self, outfile: str | IO[str], jobstore: str | None = None) -> None: ...
+    def import_jobs(self, infile: str | IO[str], jobstore: str = "default") -> None: ...
+    @abstractmethod
+    def wakeup(self) -> None: ...

@@ -45,7 +45,6 @@ from .rules.positional_only_schedulers import report_keywords_not_passed
 from .rules.positional_only_target import report_positional_only_target
 from .rules.required_options import report_missing_option
 from .rules.reserved_keywords import check_reserved_keywords
-from .rules.resolved_arguments import note_resolved_arguments, with_resolved_arguments
 from .rules.resolved_futures import call_with_resolved_futures, note_resolved, with_resolved_futures
 from .rules.result_callbacks import check_result_callbacks
 from .rules.signature_calls import signature_reported
@@ -191,13 +190,11 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
         # What the dropped arguments were meant for is reported missing by them already; a call completed
         # after its arguments gets the rest later.
         signature = with_optional_parameters(signature)
-    task, resolved_arguments = with_resolved_arguments(api, task, spec)
     task, result, errors, resolved_futures = call_with_resolved_futures(api, ctx, task, spec, signature)
     if errors:
         # Checked again, only now, with the task named after itself and its scheduler for the messages.
         callee = with_name(signature, spec.name, fallback=expression_name(task.target), forced=forced_name)
         report_task_errors(api, task, callee, ctx.context, signatures.declared_call_codes(ctx, spec, found))
-        note_resolved_arguments(api, task, errors, resolved_arguments, spec)
         if resolved_futures is not None:
             note_resolved(api, errors, resolved_futures, spec)
     elif not reported:

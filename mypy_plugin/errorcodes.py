@@ -130,10 +130,6 @@ def string_args(scheduler: str, parameter: str, text: str | None) -> str:
     )
 
 
-def resolved_argument(scheduler: str) -> str:
-    return f'"{scheduler}" passes the task the value this reference refers to: the value is what was checked'
-
-
 def reserved_keyword(scheduler: str, keyword: str, alternative: str | None) -> str:
     message = (
         f'Task keyword "{keyword}" collides with the "{keyword}" parameter of "{scheduler}" and fails at '
@@ -279,8 +275,8 @@ def dropped_positionals(scheduler: str, task: str, count: int, fix: str | None) 
 
 def resolved_future(scheduler: str) -> str:
     return (
-        f'"{scheduler}" passes the task the result of a future among its arguments, not the future: '
-        "the task's parameter is checked against the result"
+        f'"{scheduler}" passes the task the value of a future or reference among its arguments, not the '
+        "future or reference itself: the task's parameter is checked against that value"
     )
 
 

@@ -1,63 +1,49 @@
 """Futures among the task's arguments that the scheduler replaces by their results before the call.
 
-Dask's ``client.submit(total, [f, 2])`` calls ``total([3, 2])`` once ``f`` has its result: the task's
-parameters are checked against the results (`FutureResolution`), not against the futures.
+Dask's ``client.submit(total, [f, 2])`` calls ``total([3, 2])`` once ``f`` has its result, and Ray's
+``f.remote(ray.put(1))`` calls ``f(1)``: the task's parameters are checked against the results
+(`FutureResolution`), not against the futures. Each item of a ``*value`` (each value of a ``**value``) is an
+argument itself, so resolved even where the scheduler looks into no container.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Final
 
 from mypy.checker import TypeChecker
+from mypy.checkexpr import has_any_type
 from mypy.errors import ErrorInfo
-from mypy.maptype import map_instance_to_supertype
-from mypy.nodes import DictExpr, Expression, ListExpr, SetExpr, StarExpr, TempNode, TupleExpr
-from mypy.plugin import FunctionContext, MethodContext
-from mypy.types import (
-    AnyType,
-    Instance,
-    TupleType,
-    Type,
-    TypedDictType,
-    TypeOfAny,
-    UnboundType,
-    UnionType,
-    get_proper_type,
+from mypy.nodes import (
+    ARG_POS,
+    ARG_STAR,
+    ARG_STAR2,
+    ArgKind,
+    DictExpr,
+    Expression,
+    ListExpr,
+    SetExpr,
+    StarExpr,
+    TempNode,
+    TupleExpr,
 )
+from mypy.plugin import FunctionContext, MethodContext
+from mypy.types import AnyType, Type, TypeOfAny
 
 from .. import errorcodes
 from ..records import Record
 from ..schedulers import FutureResolution, SchedulerSpec
 from ..task_calls import TaskCall, argument_types
+from .future_types import FutureTypes
 from .task_arguments import call_task
-
-# Containers whose futures are replaced, and which the task receives as the plain builtin class.
-_ITEM_CONTAINERS: Final = ("builtins.list", "builtins.set", "builtins.tuple")
-# Abstract containers: the object behind one may be a list (its futures replaced) or a generator (kept).
-_ABSTRACT_COLLECTIONS: Final = frozenset(
-    {
-        "typing.Iterable",
-        "typing.Collection",
-        "typing.Container",
-        "typing.Reversible",
-        "typing.Sequence",
-        "typing.MutableSequence",
-        "typing.AbstractSet",
-        "typing.MutableSet",
-    }
-)
-_ABSTRACT_MAPPINGS: Final = frozenset({"typing.Mapping", "typing.MutableMapping"})
-# Recursive type aliases stop here: deeper futures are left as they are.
-_MAX_DEPTH: Final = 8
 
 
 class Resolved(Record):
     """The task's call with the futures' results in their place.
 
-    ``places``: where (line, column) an argument or a literal's item written as a future now stands for
-    its result. ``guessed``: whether a future inside an abstract container (``Sequence[Future[int]]``)
-    was replaced, which the scheduler does only if the object is a list, tuple, set or dict.
+    ``places``: where (line, column) an argument, a literal or a literal's item holding a future now stands
+    for its result, for mypy's errors there to be explained. ``guessed``: whether a future inside an abstract
+    container (``Sequence[Future[int]]``) was replaced, which the scheduler does only if the object is a list,
+    tuple, set or dict.
     """
 
     __slots__ = ("guessed", "places", "task")
@@ -83,11 +69,11 @@ def with_resolved_futures(
     if resolution is None:
         return None
     resolver = _Resolver(api, resolution, abstract, argument_types(ctx))
-    args = [resolver.argument(arg) for arg in task.args]
+    args = [resolver.argument(arg, kind) for arg, kind in zip(task.args, task.kinds, strict=True)]
     if not resolver.places:
         return None
     call = TaskCall(task.target, task.target_type, args, task.kinds, task.names)
-    return Resolved(call, frozenset(resolver.places), resolver.guessed)
+    return Resolved(call, frozenset(resolver.places), resolver.types.guessed)
 
 
 def note_resolved(api: TypeChecker, errors: list[ErrorInfo], resolved: Resolved, spec: SchedulerSpec) -> None:
@@ -101,44 +87,62 @@ def note_resolved(api: TypeChecker, errors: list[ErrorInfo], resolved: Resolved,
 
 
 class _Resolver:
-    """Replaces futures in the arguments' expressions (literals item by item) and types."""
+    """Replaces futures in the arguments' expressions: literals item by item, other values by type."""
 
     def __init__(
         self, api: TypeChecker, resolution: FutureResolution, abstract: bool, found: dict[int, Type]
     ) -> None:
         self.api: Final = api
         self.resolution: Final = resolution
-        self.abstract: Final = abstract
+        self.types: Final = FutureTypes(api, resolution, abstract)
         self.found: Final = found
         self.places: set[tuple[int, int]] = set()
-        self.guessed = False
 
-    def argument(self, expr: Expression) -> Expression:
-        """``expr``, or a stand-in for it with the futures replaced: a literal rebuilt, a value's type."""
-        if self.resolution.nested:
-            literal = self._literal(expr)
-            if literal is not None:
-                return literal
-        typ = self._type_of(expr)
-        resolved = None if typ is None else self.type(typ, 0)
+    def argument(self, expr: Expression, kind: ArgKind = ARG_POS) -> Expression:
+        """``expr``, or a stand-in for it with the futures replaced: a literal rebuilt, a value's type.
+
+        ``kind``: how ``expr`` is given; the items of a ``*`` or ``**`` argument are resolved as arguments.
+        """
+        literal = self._literal(expr, kind)
+        if literal is not None:
+            return literal
+        resolved = self._resolved_type(expr, kind)
         if resolved is None:
             return expr
         self.places.add((expr.line, expr.column))
         return TempNode(resolved, context=expr)
 
-    def _literal(self, expr: Expression) -> Expression | None:
+    def _resolved_type(self, expr: Expression, kind: ArgKind) -> Type | None:
+        typ = self._type_of(expr)
+        resolved = None if typ is None else self.types.given(typ, kind)
+        if resolved is None or isinstance(expr, TempNode) or not has_any_type(resolved):
+            return resolved
+        # mypy inferred the argument in the context of the scheduler's ``*args: Any``, which makes
+        # ``ray.put(1)`` an ``ObjectRef[Any]``: on its own, it is an ``ObjectRef[int]``.
+        with self.api.msg.filter_errors():
+            alone = self.types.given(self.api.expr_checker.accept(expr), kind)
+        return resolved if alone is None else alone
+
+    def _literal(self, expr: Expression, kind: ArgKind) -> Expression | None:
         """A list, tuple, set or dict literal rebuilt with its items' futures replaced (kept if none is).
 
-        The literal stays one, for mypy to infer it again in the context of the task's parameter.
+        Only where its items are resolved: the scheduler looks into containers, or the literal is unpacked
+        into arguments. The literal stays one, for mypy to infer it again in the context of the task's
+        parameter.
         """
+        unpacked = kind in (ARG_STAR, ARG_STAR2)
+        nested = self.resolution.nested and not unpacked
         new: Expression
-        if isinstance(expr, ListExpr | TupleExpr | SetExpr):
+        if isinstance(expr, ListExpr | TupleExpr | SetExpr) and (nested or kind == ARG_STAR):
             items = [self._item(item) for item in expr.items]
             if all(new is old for new, old in zip(items, expr.items, strict=True)):
                 return expr
             new = type(expr)(items)
-        elif isinstance(expr, DictExpr):
-            entries = [(key, self.argument(value)) for key, value in expr.items]
+        elif isinstance(expr, DictExpr) and (nested or kind == ARG_STAR2):
+            entries = [
+                (key, self.argument(value, ARG_POS if key is not None else ARG_STAR2))
+                for key, value in expr.items
+            ]
             pairs = zip(entries, expr.items, strict=True)
             changed = [key for (key, new), (_, old) in pairs if new is not old]
             if not changed:
@@ -149,12 +153,13 @@ class _Resolver:
         else:
             return None
         new.set_line(expr)
+        self.places.add((expr.line, expr.column))
         return new
 
     def _item(self, item: Expression) -> Expression:
         if not isinstance(item, StarExpr):
             return self.argument(item)
-        inner = self.argument(item.expr)
+        inner = self.argument(item.expr, ARG_STAR)
         if inner is item.expr:
             return item
         star = StarExpr(inner)
@@ -168,113 +173,6 @@ class _Resolver:
         if id(expr) in self.found:
             return self.found[id(expr)]
         return self.api.lookup_type(expr) if self.api.has_type(expr) else None
-
-    def type(self, typ: Type, depth: int) -> Type | None:
-        """``typ`` with its futures replaced by their results; None if it holds none that are replaced."""
-        proper = get_proper_type(typ)
-        if depth > _MAX_DEPTH:
-            return None
-        if isinstance(proper, UnionType):
-            items = [self.type(item, depth + 1) for item in proper.items]
-            if all(item is None for item in items):
-                return None
-            return UnionType.make_union(
-                [old if new is None else new for old, new in zip(proper.items, items, strict=True)]
-            )
-        if isinstance(proper, Instance):
-            value = self._wrapped_value(proper, depth)
-            if value is not None:
-                return value
-            result = self._future_result(proper)
-            if result is not None or not self.resolution.nested:
-                return result
-            return self._container(proper, depth)
-        if not self.resolution.nested:
-            return None
-        if isinstance(proper, TupleType):
-            value = self._wrapped_value(proper.partial_fallback, depth, proper)
-            if value is not None:
-                return value
-            items = [self.type(item, depth + 1) for item in proper.items]
-            if all(item is None for item in items):
-                return None
-            return proper.copy_modified(
-                items=[old if new is None else new for old, new in zip(proper.items, items, strict=True)]
-            )
-        if isinstance(proper, TypedDictType):
-            values = [self.type(value, depth + 1) for value in proper.items.values()]
-            if all(value is None for value in values):
-                return None
-            return proper.copy_modified(
-                item_types=[
-                    old if new is None else new
-                    for old, new in zip(proper.items.values(), values, strict=True)
-                ]
-            )
-        return None
-
-    def _wrapped_value(
-        self, instance: Instance, depth: int, as_tuple: TupleType | None = None
-    ) -> Type | None:
-        """The value a wrapper the scheduler unwraps holds, its futures replaced unless it is a quote.
-
-        The value's type is the wrapper's first type argument, or for a wrapper that is a tuple of one item
-        (``as_tuple``), that item; ``Any`` where it is not known.
-        """
-        resolution = self.resolution
-        if not resolution.unwrapped and not resolution.quoted:
-            return None
-        for base in instance.type.mro:
-            if base.fullname in resolution.unwrapped or base.fullname in resolution.quoted:
-                if as_tuple is not None:
-                    args: Sequence[Type] = as_tuple.items
-                else:
-                    args = map_instance_to_supertype(instance, base).args
-                value = args[0] if args else AnyType(TypeOfAny.from_omitted_generics)
-                if isinstance(get_proper_type(value), UnboundType):
-                    # A type variable the library's ``__new__`` left unsolved (``tuple[T?, ...]``).
-                    value = AnyType(TypeOfAny.special_form)
-                if base.fullname in resolution.quoted:
-                    return value
-                return self.type(value, depth + 1) or value
-        return None
-
-    def _future_result(self, instance: Instance) -> Type | None:
-        """The result of a future: its first type argument; ``Any`` where it has none (not generic)."""
-        for base in instance.type.mro:
-            if base.fullname in self.resolution.classes:
-                args = map_instance_to_supertype(instance, base).args
-                return args[0] if args else AnyType(TypeOfAny.from_omitted_generics)
-        return None
-
-    def _container(self, instance: Instance, depth: int) -> Type | None:
-        """A list, tuple, set or dict (a subclass's too) as the builtin the task receives, futures replaced.
-
-        An abstract container's futures are replaced only when ``abstract`` is asked for (a guess).
-        """
-        fullname = instance.type.fullname
-        if self.abstract and (fullname in _ABSTRACT_COLLECTIONS or fullname in _ABSTRACT_MAPPINGS):
-            position = 1 if fullname in _ABSTRACT_MAPPINGS else 0
-            if len(instance.args) <= position:
-                return None
-            item = self.type(instance.args[position], depth + 1)
-            if item is None:
-                return None
-            self.guessed = True
-            args = list(instance.args)
-            args[position] = item
-            return instance.copy_modified(args=args)
-        for base in instance.type.mro:
-            if base.fullname == "builtins.dict":
-                mapped = map_instance_to_supertype(instance, base)
-                value = self.type(mapped.args[1], depth + 1)
-                if value is None:
-                    return None
-                return self.api.named_generic_type("builtins.dict", [mapped.args[0], value])
-            if base.fullname in _ITEM_CONTAINERS:
-                item = self.type(map_instance_to_supertype(instance, base).args[0], depth + 1)
-                return None if item is None else self.api.named_generic_type(base.fullname, [item])
-        return None
 
 
 def call_with_resolved_futures(

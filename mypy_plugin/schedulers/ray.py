@@ -15,17 +15,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from .spec import Receiver, SchedulerSpec
+from .spec import FutureResolution, Receiver, SchedulerSpec
 
 _WORKER: Final = "ray._private.worker"
 _ACTOR: Final = "ray.actor"
 # The suffixes of the classes' names: no parameter, then one class per number of parameters up to ten.
 _ARITIES: Final = ("NoArgs", *(str(count) for count in range(10)))
 _SELF: Final = frozenset({"self"})
-# Ray resolves an ObjectRef given as an argument itself (2.48 names the class ray._raylet.ObjectRef,
-# 2.60 ray.includes.object_ref.ObjectRef; ray.types.ObjectRef is the generic alias of older code).
-_OBJECT_REFS: Final = frozenset(
-    {"ray._raylet.ObjectRef", "ray.includes.object_ref.ObjectRef", "ray.types.ObjectRef"}
+# Ray resolves an ObjectRef given as an argument itself, not one inside a list or a dict (2.48 names the
+# class ray._raylet.ObjectRef, 2.60 ray.includes.object_ref.ObjectRef; ray.types.ObjectRef is the generic
+# alias of older code).
+_OBJECT_REFS: Final = FutureResolution(
+    frozenset({"ray._raylet.ObjectRef", "ray.includes.object_ref.ObjectRef", "ray.types.ObjectRef"}),
+    nested=False,
 )
 
 SCHEDULERS: Final[tuple[SchedulerSpec, ...]] = (
@@ -37,7 +39,7 @@ SCHEDULERS: Final[tuple[SchedulerSpec, ...]] = (
             target=Receiver(),
             coroutines="dropped",
             checked_against="definition",
-            resolved_arguments=_OBJECT_REFS,
+            resolved_futures=_OBJECT_REFS,
             reserved_when_configured=_SELF,
         )
         for arity in _ARITIES
@@ -51,7 +53,7 @@ SCHEDULERS: Final[tuple[SchedulerSpec, ...]] = (
             target=Receiver(),
             coroutines="awaited",
             checked_against="definition",
-            resolved_arguments=_OBJECT_REFS,
+            resolved_futures=_OBJECT_REFS,
             reserved_keywords=_SELF,
         )
         for arity in _ARITIES
@@ -62,7 +64,7 @@ SCHEDULERS: Final[tuple[SchedulerSpec, ...]] = (
         name="remote",
         target=Receiver(),
         checked_against="constructor",
-        resolved_arguments=_OBJECT_REFS,
+        resolved_futures=_OBJECT_REFS,
         reserved_keywords=_SELF,
     ),
 )

@@ -216,9 +216,11 @@ class FutureResolution(Record):
     a future whose result type is unknown as ``Any``). ``nested``: the scheduler also replaces the futures
     it finds inside lists, tuples, sets and dict values, at any depth, and hands the task plain ``list``,
     ``tuple``, ``set`` and ``dict`` objects in their place (Dask's ``parse_input``); without it only an
-    argument that is itself a future is replaced (Ray's ``ObjectRef``). ``unwrapped``: wrapper classes the
-    scheduler takes the value out of (prefect's ``allow_failure(future)``), whose futures it replaces in
-    turn; ``quoted``: wrappers whose value it passes as it is (prefect's ``quote(...)``).
+    argument that is itself a future is replaced (Ray's ``ObjectRef``). Either way, each item of a
+    ``*value`` and each value of a ``**value`` is an argument itself, whatever the container.
+    ``unwrapped``: wrapper classes the scheduler takes the value out of (prefect's ``allow_failure(future)``),
+    whose futures it replaces in turn; ``quoted``: wrappers whose value it passes as it is (prefect's
+    ``quote(...)``).
     """
 
     __slots__ = ("classes", "nested", "quoted", "unwrapped")
@@ -324,9 +326,6 @@ class SchedulerSpec(Record):
     tie ``arg`` to the target's parameter through one type variable, which mypy cannot solve for ``[1, 2]``
     given to a ``list[float]``. The arguments themselves are checked against the task.
     ``checked_against``: what a receiver's task arguments are checked against (`CheckedAgainst`).
-    ``resolved_arguments``: fully qualified names of classes whose instances the scheduler replaces by the
-    value they refer to, when given as an argument itself (not inside a container): Ray's ``ObjectRef``.
-    The first type argument is the value's type (``ObjectRef[int]`` gives the task an ``int``).
     ``reserved_when_configured``: keywords that fail at run time only once the receiver went through a
     configuration call whose result is still the task (Ray's ``f.options(...).remote(self=1)``, where
     ``f.remote(self=1)`` works).
@@ -354,7 +353,6 @@ class SchedulerSpec(Record):
         "requires_one_of",
         "reserved_keywords",
         "reserved_when_configured",
-        "resolved_arguments",
         "resolved_futures",
         "result_callbacks",
         "schedules",
@@ -385,7 +383,6 @@ class SchedulerSpec(Record):
         target_decorator: str | None = None,
         checked_against: CheckedAgainst = "declared",
         reserved_when_configured: frozenset[str] = frozenset(),
-        resolved_arguments: frozenset[str] = frozenset(),
         completed_after: bool = False,
         supplied_keywords: frozenset[str] = frozenset(),
         forwarded_keywords: ForwardedKeywords | None = None,
@@ -409,7 +406,6 @@ class SchedulerSpec(Record):
         self.target_decorator: Final = target_decorator
         self.checked_against: Final = checked_against
         self.reserved_when_configured: Final = reserved_when_configured
-        self.resolved_arguments: Final = resolved_arguments
         self.completed_after: Final = completed_after
         self.supplied_keywords: Final = supplied_keywords
         self.forwarded_keywords: Final = forwarded_keywords

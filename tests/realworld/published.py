@@ -6,9 +6,10 @@ Reusable by the tests and the benchmarks alike:
 - `download(releases)`: the wheels' paths in the user's cache directory (`cache_dir`), fetched once with
   ``pip download --no-deps --require-hashes`` and verified against their hashes on every use;
 - `unpack(wheels, root)`: their Python sources under ``root``, each module's owner returned;
-- `scheduling_calls(root, names)`: every call of a scheduler named in ``names`` (by default every name the
-  plugin registers, `SCHEDULER_NAMES`), found by its spelling in the source, with its lines and where a
-  planted mistake can go;
+- `registered_schedulers()`: every scheduler the installed plugin registers, as code spells its calls, with
+  the mistake that fits its task's arguments;
+- `scheduling_calls(root, names)`: every call of a scheduler named in ``names`` (by default every one the
+  plugin registers), found by its spelling in the source, with its lines and where a planted mistake can go;
 - `plant_probes(root, calls)`: that mistake, planted in place without moving a line.
 
 Finding calls by spelling over-approximates: ``websocket.send(data)`` is found as well as dramatiq's
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import json
 import os
 import re
 import subprocess
@@ -26,7 +28,7 @@ import sys
 import tempfile
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
 
@@ -172,6 +174,97 @@ DEFERRED_CALL_RELEASES = (
 )
 
 
+# Packages whose own code schedules on distributed engines and job queues (Ray, Dask, Temporal, Prefect,
+# procrastinate), checked against those libraries as the test environment installs them (the ``test-cases``
+# extra): Ray's and Temporal's only wheels are platform ones (6 MB).
+ENGINE_RELEASES = (
+    Release(
+        "modin",
+        "0.37.1",
+        "modin-0.37.1-py3-none-any.whl",
+        "afb96c4b1fc4953c6895f5376b49af765575ad6f4d948a7726055614777e7b90",
+    ),
+    Release(
+        "py-data-juicer",
+        "1.6.1",
+        "py_data_juicer-1.6.1-py3-none-any.whl",
+        "de77979969b574e841f947d2171028b5e15a4eeea2b2802c528b5ef1758e9c8f",
+    ),
+    Release(
+        "xgboost-ray",
+        "0.1.19",
+        "xgboost_ray-0.1.19-py3-none-any.whl",
+        "c6956250e1686df207149962b1f18346335a65414324a2c135f88fb0b418d25b",
+    ),
+    Release(
+        "raydp",
+        "1.6.5",
+        "raydp-1.6.5-py3-none-any.whl",
+        "e8c507f66daecf9a5ce33d31dc03160b2420f4f93bc9ad31e1fe8c445a6e7f02",
+    ),
+    Release(
+        "hats-import",
+        "0.11.1",
+        "hats_import-0.11.1-py3-none-any.whl",
+        "dbf22e031852dc6d134d3c0e349c17ff27e0971c2da44292be9daf0377e19326",
+    ),
+    Release(
+        "dask-ml",
+        "2025.1.0",
+        "dask_ml-2025.1.0-py3-none-any.whl",
+        "475c542b342d915934fbbbca6395798a22cf50283b1626fc0924abe40d0b3558",
+    ),
+    Release(
+        "streamz",
+        "0.6.6",
+        "streamz-0.6.6-py2.py3-none-any.whl",
+        "1113835713dcf7a9fbd77a682faf2f66f5c50bc5c1a48d30df66073daf1cad9d",
+    ),
+    Release(
+        "afar",
+        "0.7.0",
+        "afar-0.7.0-py3-none-any.whl",
+        "01e79ca63793c4883b7d3c6efce26b353c77a7baba6920b132a0cace7ae0c8e8",
+    ),
+    Release(
+        "temporalio-openai-agents",
+        "1.1.0",
+        "temporalio_openai_agents-1.1.0-py3-none-any.whl",
+        "d8054af26a7b4f8414b60bc04550d48dff0cb607cf70550c43e0a5b99d13041e",
+    ),
+    Release(
+        "mcp-agent",
+        "0.2.6",
+        "mcp_agent-0.2.6-py3-none-any.whl",
+        "184205d9a16535264497568b3ca2a805c8ac8e36144f6ff4264bdb785d71f745",
+    ),
+    Release(
+        "agentex-sdk",
+        "0.12.0",
+        "agentex_sdk-0.12.0-py3-none-any.whl",
+        "87bd88efada8109cf1956c2831249d5f58b18d5b2eac704aa6eeb85e36ed2ae2",
+    ),
+    Release(
+        "prefect-databricks",
+        "0.4.2",
+        "prefect_databricks-0.4.2-py3-none-any.whl",
+        "e561e870510159dadbd109129cae818c7cfc7ed057da4cd1f35bda107df7c261",
+    ),
+    Release(
+        "procrastinate",
+        "3.10.0",
+        "procrastinate-3.10.0-py3-none-any.whl",
+        "949ad25b4377c30e03a9d0e053d15dfa47ef02b3f12ae8a7f3254686183c152c",
+    ),
+    Release(
+        "openaleph-procrastinate",
+        "5.3.3",
+        "openaleph_procrastinate-5.3.3-py3-none-any.whl",
+        "646f6b40fa2e9b33fff7f774e422422ae42be8be7fe8fd073fcd656cd4789151",
+    ),
+)
+
+
 # --- the wheels -------------------------------------------------------------------------------------------
 
 
@@ -259,45 +352,139 @@ class Probe(Enum):
     # One more positional argument: for schedulers that pass only positional ones (their own keywords would
     # make an unknown keyword the scheduler's error, not the task's).
     POSITIONAL = "positional"
+    # One argument after a target given alone: for schedulers that pass the task a single argument of their
+    # own (Temporal's ``arg``), planted only where the call gives none, so that it is the task's argument.
+    ARGUMENT = "argument"
 
 
-# Every scheduler the plugin registers (bgtyped.mypy's registry), as code spells the call, with its probe.
-# None where the task's arguments come as a tuple and a dict (``args=``, ``kwargs=``): no mistake fits every
-# spelling of them. The test checks this table against the registry.
-SCHEDULER_PROBES: Mapping[str, Probe | None] = {
-    "add_task": Probe.KEYWORD,
-    "BackgroundTask": Probe.KEYWORD,
-    "run_in_threadpool": Probe.KEYWORD,
-    "to_thread": Probe.KEYWORD,
-    "submit": Probe.KEYWORD,
-    "map": Probe.KEYWORD,
-    "delay": Probe.KEYWORD,
-    "send": Probe.KEYWORD,
-    "si": Probe.KEYWORD,
-    "s": Probe.KEYWORD,
-    "enqueue": Probe.KEYWORD,
-    "enqueue_in": Probe.KEYWORD,
-    "enqueue_at": Probe.KEYWORD,
-    "run_sync": Probe.POSITIONAL,
-    "run_in_executor": Probe.POSITIONAL,
-    "call_soon": Probe.POSITIONAL,
-    "call_soon_threadsafe": Probe.POSITIONAL,
-    "call_later": Probe.POSITIONAL,
-    "call_at": Probe.POSITIONAL,
-    "start_soon": Probe.POSITIONAL,
-    "Thread": None,
-    "Timer": None,
-    "Process": None,
-    "apply_async": None,
-    "send_with_options": None,
-    "signature": None,
-    "subtask": None,
-    "enqueue_call": None,
-    "apply": None,
-    "enter": None,
-    "enterabs": None,
+# The probe that fits each shape of the task's arguments in the plugin's registry (bgtyped.mypy.schedulers's
+# data model), as `REGISTRY_SCRIPT` names the shapes. None where the arguments come as a tuple and a dict
+# (``args=``, ``kwargs=``) or as iterables of items: no mistake fits every spelling of them.
+PROBE_BY_SHAPE: Mapping[str, Probe | None] = {
+    "positional and keyword": Probe.KEYWORD,
+    "positional": Probe.POSITIONAL,
+    "tuple and dict": None,
+    "items and keywords": Probe.KEYWORD,
+    "items": None,
+    "one or a sequence": Probe.ARGUMENT,
 }
-SCHEDULER_NAMES = frozenset(SCHEDULER_PROBES)
+
+# Each scheduling entry of the installed plugin: its spelling, whether code calls it by a bare name (a
+# function or a class) or only as a method, and its shape. Run in a directory of its own: in the repository,
+# ``bgtyped`` would be the runtime's source, without the plugin.
+REGISTRY_SCRIPT = """
+import json
+from bgtyped.mypy.schedulers import builtin_schedulers
+
+def shape(arguments):
+    kind = type(arguments).__name__
+    kwargs = getattr(arguments, "kwargs", None)
+    if kind == "Packed":
+        return "tuple and dict"
+    if kind == "Variadic":
+        return "positional and keyword" if kwargs else "positional"
+    if kind == "Mapped":
+        return "items and keywords" if kwargs else "items"
+    if kind == "SingleOrPacked":
+        return "one or a sequence"
+    return kind
+
+print(json.dumps(sorted({
+    (spec.name if spec.member == "__init__" else spec.member, spec.member == "__init__" or not spec.is_method,
+     shape(spec.arguments))
+    for spec in builtin_schedulers() if spec.schedules
+})))
+"""
+
+
+@dataclass(frozen=True)
+class Scheduler:
+    """How code spells the calls of one scheduler's name, and the mistake planted in them."""
+
+    probe: Probe | None
+    # A function or a class is called by its bare name too (``to_thread(...)``, ``Thread(...)``); a method only
+    # on an object that is not an imported module: builtin ``map(f, xs)`` is not Dask's ``client.map``, and
+    # ``ray.remote(f)`` makes a task instead of scheduling one.
+    bare_name: bool = False
+
+
+def schedulers_from_registry(entries: Iterable[tuple[str, bool, str]]) -> dict[str, Scheduler]:
+    """The schedulers by spelled name, from the registry's ``(name, called by its bare name, shape)`` entries.
+
+    A name registered with two shapes gets no probe (a mistake that fits one would be the other's own error);
+    a special method (``__call__``: the task called directly) is not spelled by a name and is left out.
+    Raises `ValueError` for a shape `PROBE_BY_SHAPE` does not know: the probe that fits it must be chosen.
+    """
+    shapes: dict[str, set[str]] = {}
+    bare: dict[str, bool] = {}
+    for name, bare_name, shape in entries:
+        if shape not in PROBE_BY_SHAPE:
+            raise ValueError(f"{name}: the shape {shape!r} has no probe yet: add one to PROBE_BY_SHAPE")
+        if name.startswith("__"):
+            continue
+        shapes.setdefault(name, set()).add(shape)
+        bare[name] = bare.get(name, False) or bare_name
+    return {
+        name: Scheduler(PROBE_BY_SHAPE[next(iter(kinds))] if len(kinds) == 1 else None, bare[name])
+        for name, kinds in shapes.items()
+    }
+
+
+def registered_schedulers() -> dict[str, Scheduler]:
+    """Every scheduler the installed plugin registers (bgtyped.mypy's registry), as code spells its calls.
+
+    Raises `subprocess.CalledProcessError` if the plugin cannot be imported, `ValueError` as
+    `schedulers_from_registry` does.
+    """
+    with tempfile.TemporaryDirectory() as elsewhere:
+        registry = subprocess.run(
+            [sys.executable, "-c", REGISTRY_SCRIPT], cwd=elsewhere, capture_output=True, text=True, check=True
+        )
+    return schedulers_from_registry(tuple(entry) for entry in json.loads(registry.stdout))
+
+
+def imported_modules(tree: ast.Module) -> set[str]:
+    """The names that ``import x``, ``import x.y`` and ``import x as y`` bind in a module."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.asname or alias.name.split(".", 1)[0] for alias in node.names)
+    return names
+
+
+def called_scheduler(
+    callee: ast.expr, schedulers: Mapping[str, Scheduler], modules: set[str]
+) -> tuple[str, Scheduler] | None:
+    """The scheduler a callee is spelled like, if any: a method never by its bare name nor on a module."""
+    if isinstance(callee, ast.Attribute) and callee.attr in schedulers:
+        scheduler = schedulers[callee.attr]
+        on_module = isinstance(callee.value, ast.Name) and callee.value.id in modules
+        return None if on_module and not scheduler.bare_name else (callee.attr, scheduler)
+    if isinstance(callee, ast.Name) and callee.id in schedulers and schedulers[callee.id].bare_name:
+        return callee.id, schedulers[callee.id]
+    return None
+
+
+def end_of(node: ast.expr | ast.keyword) -> tuple[int, int]:
+    assert node.end_lineno is not None and node.end_col_offset is not None
+    return node.end_lineno, node.end_col_offset
+
+
+def probe_position(call: ast.Call, probe: Probe | None) -> tuple[tuple[int, int], bool] | None:
+    """Where the probe goes, and whether it is the call's first argument; None where it does not fit."""
+    positional = not any(isinstance(a, ast.Starred) for a in call.args)
+    if probe is Probe.KEYWORD:
+        last = max(map(end_of, [*call.args, *call.keywords]), default=None)
+        # ``handle.method.remote()``: before the closing parenthesis, the call's last byte.
+        return (last, False) if last is not None else ((end_of(call)[0], end_of(call)[1] - 1), True)
+    if probe is Probe.POSITIONAL and call.args and positional:
+        # After the last positional argument, before any keyword: ``f(fn, x, 0, name=...)``.
+        return end_of(call.args[-1]), False
+    given = {keyword.arg for keyword in call.keywords}
+    if probe is Probe.ARGUMENT and len(call.args) == 1 and positional and not given & {"arg", "args", None}:
+        # The target alone: ``execute_activity(fn, 0, start_to_close_timeout=...)``.
+        return end_of(call.args[0]), False
+    return None
 
 
 @dataclass(frozen=True)
@@ -311,47 +498,39 @@ class SchedulingCall:
     # Where a planted mistake goes (line, UTF-8 byte column) and what it is; None where none fits.
     probe_at: tuple[int, int] | None
     probe: Probe | None
+    # Whether the probe is the call's only argument (no comma before it).
+    probe_alone: bool = False
 
     def lines(self) -> range:
         return range(self.first_line, self.last_line + 1)
 
 
-def called_name(callee: ast.expr) -> str | None:
-    if isinstance(callee, ast.Attribute):
-        return callee.attr
-    if isinstance(callee, ast.Name):
-        return callee.id
-    return None
-
-
-def end_of(node: ast.expr | ast.keyword) -> tuple[int, int]:
-    assert node.end_lineno is not None and node.end_col_offset is not None
-    return node.end_lineno, node.end_col_offset
-
-
-def probe_position(call: ast.Call, probe: Probe | None) -> tuple[int, int] | None:
-    if probe is Probe.KEYWORD:
-        return max(map(end_of, [*call.args, *call.keywords]), default=None)
-    if probe is Probe.POSITIONAL and call.args and not any(isinstance(a, ast.Starred) for a in call.args):
-        # After the last positional argument, before any keyword: ``f(fn, x, 0, name=...)``.
-        return end_of(call.args[-1])
-    return None
-
-
-def scheduling_calls_in(path: str, source: bytes, names: Mapping[str, Probe | None]) -> list[SchedulingCall]:
+def scheduling_calls_in(
+    path: str, source: bytes, schedulers: Mapping[str, Scheduler]
+) -> list[SchedulingCall]:
+    tree = ast.parse(source, filename=path)
+    modules = imported_modules(tree)
     calls = []
-    for node in ast.walk(ast.parse(source, filename=path)):
-        if isinstance(node, ast.Call) and (name := called_name(node.func)) in names:
-            assert name is not None
-            at = probe_position(node, names[name])
-            probe = names[name] if at is not None else None
-            calls.append(SchedulingCall(path, name, node.lineno, end_of(node)[0], at, probe))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and (found := called_scheduler(node.func, schedulers, modules)):
+            name, scheduler = found
+            at = probe_position(node, scheduler.probe)
+            call = SchedulingCall(path, name, node.lineno, end_of(node)[0], None, None)
+            if at is not None:
+                call = replace(call, probe_at=at[0], probe=scheduler.probe, probe_alone=at[1])
+            calls.append(call)
     return sorted(calls, key=lambda call: (call.first_line, call.last_line))
 
 
-def scheduling_calls(root: Path, names: Iterable[str] = SCHEDULER_NAMES) -> list[SchedulingCall]:
-    """Every call under ``root`` spelled ``name(...)`` or ``obj.name(...)`` for one of ``names``."""
-    wanted = {name: SCHEDULER_PROBES.get(name) for name in names}
+def scheduling_calls(
+    root: Path, names: Iterable[str] | None = None, schedulers: Mapping[str, Scheduler] | None = None
+) -> list[SchedulingCall]:
+    """Every call under ``root`` spelled like one of the ``schedulers`` (by default `registered_schedulers`)
+    named in ``names`` (by default all of them): ``name(...)`` for a function or a class, ``obj.name(...)``."""
+    known = registered_schedulers() if schedulers is None else schedulers
+    wanted = {name: known[name] for name in (known if names is None else names) if name in known}
+    if not wanted:
+        return []
     spelled = re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in sorted(wanted)) + rb")\(")
     calls = []
     for file in sorted(root.rglob("*.py")):
@@ -361,9 +540,9 @@ def scheduling_calls(root: Path, names: Iterable[str] = SCHEDULER_NAMES) -> list
     return calls
 
 
-def planted(probe: Probe) -> bytes:
+def planted(probe: Probe, alone: bool) -> bytes:
     text = f"{PROBE_KEYWORD}=0" if probe is Probe.KEYWORD else PROBE_ARGUMENT
-    return f", {text}".encode()
+    return text.encode() if alone else f", {text}".encode()
 
 
 def plant_probes(root: Path, calls: Sequence[SchedulingCall]) -> None:
@@ -371,16 +550,15 @@ def plant_probes(root: Path, calls: Sequence[SchedulingCall]) -> None:
 
     Raises `SyntaxError` if a planted module no longer parses.
     """
-    by_path: dict[str, list[tuple[tuple[int, int], Probe]]] = {}
+    by_path: dict[str, list[tuple[tuple[int, int], bytes]]] = {}
     for call in calls:
         if call.probe_at is not None and call.probe is not None:
-            by_path.setdefault(call.path, []).append((call.probe_at, call.probe))
+            by_path.setdefault(call.path, []).append((call.probe_at, planted(call.probe, call.probe_alone)))
     for path, probes in by_path.items():
         file = root / path
         lines = file.read_bytes().splitlines(keepends=True)
-        for (line, column), probe in sorted(probes, key=lambda item: item[0], reverse=True):
-            text = lines[line - 1]
-            lines[line - 1] = text[:column] + planted(probe) + text[column:]
+        for (line, column), text in sorted(probes, key=lambda item: item[0], reverse=True):
+            lines[line - 1] = lines[line - 1][:column] + text + lines[line - 1][column:]
         source = b"".join(lines)
         ast.parse(source, filename=path)
         file.write_bytes(source)

@@ -1,13 +1,14 @@
 """Published code that schedules functions, checked by mypy with and without the plugin.
 
 The plugin earns its place only if it agrees with mypy on code nobody wrote for it: no error added, none
-lost, and no crash. Two sets of pinned wheels (`published`) are downloaded once into the user's cache
-directory and unpacked: packages that use Starlette's and FastAPI's background tasks, and packages whose own
-code hands functions to threads, processes, executors, event loops, task groups and task queues. Every module
-with a call spelled like one of the plugin's schedulers is checked by mypy twice, with one configuration that
-differs only in ``plugins = bgtyped.mypy``. The packages' other dependencies are absent
-(``ignore_missing_imports``); Starlette, FastAPI, Pydantic, anyio, celery-types and dramatiq are the real ones
-of the test environment where a set does not ship its own.
+lost, and no crash. Three sets of pinned wheels (`published`) are downloaded once into the user's cache
+directory and unpacked: packages that use Starlette's and FastAPI's background tasks; packages whose own code
+hands functions to threads, processes, executors, event loops, task groups and task queues; and packages that
+schedule on distributed engines and job queues (Ray, Dask, Temporal, Prefect, procrastinate). Every module with a call
+spelled like one of the set's schedulers that the plugin registers is checked by mypy twice, with one
+configuration that differs only in ``plugins = bgtyped.mypy``. The packages' other dependencies are absent
+(``ignore_missing_imports``); Starlette, FastAPI, Pydantic, anyio, celery-types, dramatiq, Ray, Temporal,
+Dask, Prefect and procrastinate are the real ones of the test environment where a set does not ship its own.
 
 An error that the plugin reports on another line of the same scheduling call is "moved", not lost and added:
 the plugin puts a wrong task argument on that argument's line where mypy puts the whole call's error on its
@@ -26,28 +27,31 @@ plugin must report it in its own words (``... scheduled by "..."``), which shows
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 import sys
 import time
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pytest
 from bgtyped_published import (
     BACKGROUND_TASK_RELEASES,
     DEFERRED_CALL_RELEASES,
-    SCHEDULER_NAMES,
-    SCHEDULER_PROBES,
+    ENGINE_RELEASES,
+    PROBE_BY_SHAPE,
     Probe,
     Release,
+    Scheduler,
     SchedulingCall,
     download,
     plant_probes,
+    registered_schedulers,
+    schedulers_from_registry,
     scheduling_calls,
+    scheduling_calls_in,
     unpack,
 )
 
@@ -66,9 +70,20 @@ PLUGIN_LINE = "plugins = bgtyped.mypy\n"
 # How plain mypy names a registered scheduler in the error a planted mistake causes: evidence, independent of
 # the plugin, that the call schedules a function whose parameters mypy knows.
 SCHEDULER_IN_MYPY_WORDS = re.compile(
-    r'"(?:add_task" of "BackgroundTasks|BackgroundTask|run_in_threadpool|to_thread|run_sync'
-    r'|submit" of "\w*Executor|(?:run_in_executor|call_soon|call_soon_threadsafe|call_later|call_at)" of "\w*EventLoop'
-    r'|start_soon" of "TaskGroup|delay" of "Task|send" of "Actor)"'
+    "|".join(
+        (
+            r'"(?:add_task" of "BackgroundTasks|BackgroundTask|run_in_threadpool|to_thread|run_sync'
+            r'|submit" of "\w*Executor|(?:run_in_executor|call_soon|call_soon_threadsafe|call_later|call_at)" of "\w*EventLoop'
+            r'|start_soon" of "TaskGroup|delay" of "Task|send" of "Actor)"',
+            r'"remote" of "(?:RemoteFunction\w*|_RemoteMethod\w*|ActorClass)"',
+            r'"(?:submit|map)" of "Client"',
+            # Temporal's functions, not the interceptors' methods of the same names.
+            r'"(?:start|execute)_(?:(?:local_)?activity(?:_method)?|child_workflow)"(?! of)',
+            r'"(?:start|execute)_workflow" of "Client"',
+            r'"defer(?:_async)?" of "(?:Task|JobDeferrer)"',
+            r'"(?:submit|map)" of "Task"',
+        )
+    )
 )
 # How the plugin names a task in its messages; mypy alone never writes it.
 PLUGIN_WORDS = re.compile(r'" scheduled by "|\bscheduled by \w')
@@ -86,6 +101,7 @@ PLUGIN_CODES = frozenset(
         "task-required-option",
         "task-undecorated",
         "task-option-as-argument",
+        "task-unknown-job",
         "task-fastapi-injection",
     }
 )
@@ -104,6 +120,52 @@ DEFERRED_CALLS_LEFT_TO_MYPY: Mapping[str, str] = {
     "fastapi/background.py:62": (
         "forwards its own `*args: P.args, **kwargs: P.kwargs`: mypy's ParamSpec check stays in charge"
     ),
+}
+# The same for the third set.
+# `args=None`: `workflow.execute_activity(fn, args=list(xs) if xs else None)` is refused by mypy (temporalio's
+# ``args: Sequence[Any]``) and accepted with the plugin, whose check of ``args=`` does not keep the parameter's
+# own type.
+_TEMPORAL_ARGS_NONE = "a Temporal call's args= of type list[Any] | None is accepted with the plugin"
+# `@task async def get(...) -> dict[str, Any]`, then `get.submit(...).result()["run_id"]`: prefect awaits the
+# task, so the result is the dict, which mypy alone infers; with the plugin it is the coroutine.
+_PREFECT_ASYNC_RESULT = "an async Prefect task's submit(...).result() is its coroutine with the plugin"
+# The same calls' arguments: the plugin checks them against the task where mypy's overloads of Task.submit
+# report a different mistake, or none.
+_PREFECT_ARGUMENTS = (
+    "a Prefect task's submitted arguments are reported where mypy's Task.submit reports otherwise"
+)
+_DATABRICKS = "prefect_databricks/flows.py"
+KNOWN_ENGINE_DISAGREEMENTS: Mapping[tuple[str, str, str], str] = {
+    ("published", "lost", "mcp_agent/executor/temporal/__init__.py:228"): _TEMPORAL_ARGS_NONE,
+    ("probed", "lost", "mcp_agent/executor/temporal/__init__.py:228"): _TEMPORAL_ARGS_NONE,
+    ("published", "added", f"{_DATABRICKS}:186"): _PREFECT_ARGUMENTS,
+    ("published", "added", f"{_DATABRICKS}:190"): _PREFECT_ARGUMENTS,
+    ("published", "lost", f"{_DATABRICKS}:382"): _PREFECT_ARGUMENTS,
+    **{
+        (phase, "added", f"{_DATABRICKS}:{line}"): _PREFECT_ASYNC_RESULT
+        for phase, lines in (("published", (197, 393, 399)), ("probed", (197, 226, 393, 399, 542, 570)))
+        for line in lines
+    },
+    **{
+        (phase, "codes changed", f"{_DATABRICKS}:391"): _PREFECT_ASYNC_RESULT
+        for phase in ("published", "probed")
+    },
+}
+# A Ray remote function with no annotations (``@ray.remote def f(df): ...``): the plugin leaves ``f.remote(...)``
+# to mypy, which checks it against ray's RemoteFunction overloads.
+_UNANNOTATED_REMOTE = "a remote function without annotations"
+ENGINE_CALLS_LEFT_TO_MYPY: Mapping[str, str] = {
+    "modin/core/execution/ray/implementations/pandas_on_ray/partitioning/partition.py:270": _UNANNOTATED_REMOTE,
+    "modin/core/execution/ray/implementations/pandas_on_ray/partitioning/partition.py:297": _UNANNOTATED_REMOTE,
+    "modin/core/execution/ray/implementations/pandas_on_ray/partitioning/virtual_partition.py:112": _UNANNOTATED_REMOTE,
+    "modin/core/execution/ray/implementations/pandas_on_ray/partitioning/virtual_partition.py:180": _UNANNOTATED_REMOTE,
+    "modin/core/execution/ray/implementations/pandas_on_ray/partitioning/virtual_partition.py:244": _UNANNOTATED_REMOTE,
+    "xgboost_ray/tests/test_data_source.py:227": _UNANNOTATED_REMOTE,
+    "xgboost_ray/tests/test_data_source.py:527": _UNANNOTATED_REMOTE,
+    "xgboost_ray/tests/test_matrix.py:53": _UNANNOTATED_REMOTE,
+    # ``task = f.options(...)`` then ``task.remote(...)``: the definition behind a stored ``options`` result is not
+    # followed (``f.options(...).remote(...)`` in one expression is checked).
+    "raydp/spark/dataset.py:213": "an options(...) result kept in a variable",
 }
 
 Line = tuple[str, int]
@@ -324,29 +386,103 @@ def probed_calls(
 
 # --- the tests ------------------------------------------------------------------------------------------
 
-# What each scheduler in the plugin's registry takes for its task's arguments, read from the installed plugin
-# (in a directory of its own: in the repository, ``bgtyped`` would be the runtime's source, without the plugin).
-REGISTRY_SCRIPT = """
-import json
-from bgtyped.mypy.schedulers import Packed, builtin_schedulers
-print(json.dumps(sorted({
-    (spec.name, "tuple and dict" if isinstance(spec.arguments, Packed) else
-     "positional and keyword" if spec.arguments.kwargs else "positional")
-    for spec in builtin_schedulers() if spec.schedules
-})))
-"""
-# The first set is checked on Starlette's and FastAPI's schedulers alone; the second on every one.
+# What Temporal starts: activities (run locally or by a worker, given as functions or methods), child workflows
+# and workflows.
+TEMPORAL_TASKS = (
+    *(f"{local}activity{method}" for local in ("", "local_") for method in ("", "_method")),
+    "child_workflow",
+    "workflow",
+)
+# The first set is checked on Starlette's and FastAPI's schedulers alone, the second on every one; the third
+# on the engines' and job queues' (threads, executors and loop callbacks are the second set's), those of them
+# the plugin registers.
 BACKGROUND_TASK_SCHEDULERS = ("add_task", "BackgroundTask")
-PROBE_BY_ARGUMENTS = {"tuple and dict": None, "positional and keyword": "keyword", "positional": "positional"}
+ENGINE_SCHEDULERS = (
+    "remote",
+    "submit",
+    "map",
+    *(f"{verb}_{kind}" for verb in ("start", "execute") for kind in TEMPORAL_TASKS),
+    "defer",
+    "defer_async",
+)
 
 
-def test_every_registered_scheduler_is_looked_for_with_a_fitting_probe(tmp_path: Path) -> None:
-    registry = subprocess.run(
-        [sys.executable, "-c", REGISTRY_SCRIPT], cwd=tmp_path, capture_output=True, text=True, check=True
+def test_every_registered_scheduler_is_looked_for_with_a_probe_that_fits_its_shape() -> None:
+    schedulers = registered_schedulers()
+    assert {"add_task", "submit", "to_thread", "Thread"} <= schedulers.keys()
+    assert schedulers["submit"] == Scheduler(Probe.KEYWORD)
+    assert schedulers["run_in_executor"] == Scheduler(Probe.POSITIONAL)
+    assert schedulers["to_thread"] == Scheduler(Probe.KEYWORD, bare_name=True)
+    assert schedulers["Thread"] == Scheduler(None, bare_name=True)
+
+
+def test_a_name_with_two_shapes_gets_no_probe_and_an_unknown_shape_is_refused() -> None:
+    schedulers = schedulers_from_registry(
+        [
+            ("apply", False, "tuple and dict"),
+            ("apply", False, "positional and keyword"),
+            ("Process", True, "tuple and dict"),
+            ("Process", False, "tuple and dict"),
+            ("__call__", False, "positional and keyword"),
+        ]
     )
-    registered = {name: PROBE_BY_ARGUMENTS[arguments] for name, arguments in json.loads(registry.stdout)}
-    looked_for = {name: probe and probe.value for name, probe in SCHEDULER_PROBES.items()}
-    assert looked_for == registered
+    assert schedulers == {"apply": Scheduler(None), "Process": Scheduler(None, bare_name=True)}
+    with pytest.raises(ValueError, match="'Spread' has no probe yet"):
+        schedulers_from_registry([("fan_out", False, "Spread")])
+    assert set(PROBE_BY_SHAPE.values()) == {*Probe, None}
+
+
+SPELLINGS = b"""\
+import ray
+import distributed as dd
+from temporalio import workflow
+
+results = map(str, [1, 2])
+add = ray.remote(add)
+client = dd.Client()
+client.map(add, [1], [2])
+add.remote()
+workflow.execute_activity(add, start_to_close_timeout=5)
+workflow.execute_activity(add, 1)
+asyncio.to_thread(add, 1)
+to_thread(add, *xs)
+"""
+SPELLED = {
+    "map": Scheduler(Probe.KEYWORD),
+    "remote": Scheduler(Probe.KEYWORD),
+    "execute_activity": Scheduler(Probe.ARGUMENT, bare_name=True),
+    "to_thread": Scheduler(Probe.KEYWORD, bare_name=True),
+}
+
+
+def test_methods_are_found_on_objects_only_and_each_probe_where_it_fits(tmp_path: Path) -> None:
+    calls = scheduling_calls_in("m.py", SPELLINGS, SPELLED)
+    assert [(c.name, c.first_line, c.probe) for c in calls] == [
+        ("map", 8, Probe.KEYWORD),
+        ("remote", 9, Probe.KEYWORD),
+        ("execute_activity", 10, Probe.ARGUMENT),
+        ("execute_activity", 11, None),
+        ("to_thread", 12, Probe.KEYWORD),
+        ("to_thread", 13, Probe.KEYWORD),
+    ]
+    (tmp_path / "m.py").write_bytes(SPELLINGS)
+    plant_probes(tmp_path, calls)
+    planted = (tmp_path / "m.py").read_text().splitlines()
+    assert planted[7:13] == [
+        "client.map(add, [1], [2], bgtyped_probe=0)",
+        "add.remote(bgtyped_probe=0)",
+        "workflow.execute_activity(add, 0, start_to_close_timeout=5)",
+        "workflow.execute_activity(add, 1)",
+        "asyncio.to_thread(add, 1, bgtyped_probe=0)",
+        "to_thread(add, *xs, bgtyped_probe=0)",
+    ]
+
+
+def test_a_minimum_of_calls_applies_once_the_plugin_registers_one_of_its_schedulers() -> None:
+    submit = SchedulingCall("m.py", "submit", 1, 1, None, None)
+    assert_found_once_registered([submit], {("submit", "not_a_scheduler"): 1, ("not_a_scheduler",): 5})
+    with pytest.raises(AssertionError, match="submit/not_a_scheduler: 1 calls, fewer than 2"):
+        assert_found_once_registered([submit], {("submit", "not_a_scheduler"): 2})
 
 
 # A call on lines 3-5 of m.py (mypy alone reports it on its first line, the plugin on the argument's line).
@@ -454,20 +590,30 @@ class Outcome:
         return "\n".join(lines)
 
 
-def check_published(releases: Sequence[Release], names: Iterable[str], tmp_path: Path) -> Outcome:
-    """Both mypy runs on the releases' modules that call the schedulers ``names``, before and after planting
-    the probes."""
+def unprobed(call: SchedulingCall) -> SchedulingCall:
+    return replace(call, probe_at=None, probe=None, probe_alone=False)
+
+
+def check_published(releases: Sequence[Release], names: Iterable[str] | None, tmp_path: Path) -> Outcome:
+    """Both mypy runs on the releases' modules that call the schedulers ``names`` (None: every registered
+    one), before and after planting the probes."""
     root = tmp_path / "src"
     owners = unpack(download(releases), root)
-    calls = scheduling_calls(root, names)
+    wanted = None if names is None else set(names)
+    every = scheduling_calls(root)
+    calls = [call for call in every if wanted is None or call.name in wanted]
     files = sorted({call.path for call in calls})
+    # The other schedulers' calls in the same modules carry no probe, but an error may move within them too.
+    in_modules = [*calls, *(unprobed(c) for c in every if c.path in files and c not in calls)]
     published = check_both(root, files, tmp_path)
     published_comparison = compare(
-        published["mypy"].errors, published["mypy + bgtyped"].errors, calls, planted=False
+        published["mypy"].errors, published["mypy + bgtyped"].errors, in_modules, planted=False
     )
     plant_probes(root, calls)
     probed = check_both(root, files, tmp_path)
-    probed_comparison = compare(probed["mypy"].errors, probed["mypy + bgtyped"].errors, calls, planted=True)
+    probed_comparison = compare(
+        probed["mypy"].errors, probed["mypy + bgtyped"].errors, in_modules, planted=True
+    )
     seen, reworded = probed_calls(calls, published["mypy"], probed)
     return Outcome(
         calls, files, owners, published, probed, published_comparison, probed_comparison, seen, reworded
@@ -488,26 +634,63 @@ def assert_reworded(outcome: Outcome, minimum_seen: int, known: Mapping[str, str
     assert not stale, f"calls the plugin now reports in its own words (remove them from the list): {stale}"
 
 
+def assert_found_once_registered(
+    calls: Sequence[SchedulingCall], minimums: Mapping[tuple[str, ...], int]
+) -> None:
+    """Each group of schedulers the plugin registers has at least its minimum of calls."""
+    registered = registered_schedulers().keys()
+    found = Counter(call.name for call in calls)
+    too_few = [
+        f"{'/'.join(names)}: {sum(found[n] for n in names)} calls, fewer than {minimum}"
+        for names, minimum in minimums.items()
+        if registered & set(names) and sum(found[n] for n in names) < minimum
+    ]
+    assert not too_few, (
+        "the plugin registers these schedulers, but the set holds too few calls: " + "; ".join(too_few)
+    )
+
+
 @dataclass(frozen=True)
 class PublishedSet:
     releases: Sequence[Release]
-    schedulers: Iterable[str]
+    # None: every scheduler the plugin registers.
+    schedulers: Iterable[str] | None
     # Below these, the packages would no longer exercise the plugin and agreement would prove nothing.
     minimum_calls: int
     minimum_seen: int
     known_disagreements: Mapping[tuple[str, str, str], str]
     left_to_mypy: Mapping[str, str]
+    # A library's schedulers -> the calls of them the set holds, required once the plugin registers one of
+    # them: a library's entries, once added, must find its calls.
+    minimum_calls_once_registered: Mapping[tuple[str, ...], int] = field(default_factory=dict)
 
+
+# Half or so of what each library's entries found when they were added.
+ENGINE_MINIMUMS = {
+    ("remote",): 100,
+    ("map",): 60,
+    tuple(f"{verb}_{kind}" for verb in ("start", "execute") for kind in TEMPORAL_TASKS): 60,
+    ("defer", "defer_async"): 15,
+}
 
 PUBLISHED_SETS = {
     "background-tasks": PublishedSet(BACKGROUND_TASK_RELEASES, BACKGROUND_TASK_SCHEDULERS, 50, 20, {}, {}),
     "deferred-calls": PublishedSet(
         DEFERRED_CALL_RELEASES,
-        SCHEDULER_NAMES,
+        None,
         300,
         100,
         KNOWN_DEFERRED_CALL_DISAGREEMENTS,
         DEFERRED_CALLS_LEFT_TO_MYPY,
+    ),
+    "engines": PublishedSet(
+        ENGINE_RELEASES,
+        ENGINE_SCHEDULERS,
+        300,
+        10,
+        KNOWN_ENGINE_DISAGREEMENTS,
+        ENGINE_CALLS_LEFT_TO_MYPY,
+        ENGINE_MINIMUMS,
     ),
 }
 
@@ -521,5 +704,6 @@ def test_the_plugin_agrees_with_mypy_on_published_code(published_set: PublishedS
     assert len(outcome.calls) >= published_set.minimum_calls, (
         f"only {len(outcome.calls)} scheduling calls found"
     )
+    assert_found_once_registered(outcome.calls, published_set.minimum_calls_once_registered)
     assert_agree(outcome, published_set.known_disagreements)
     assert_reworded(outcome, published_set.minimum_seen, published_set.left_to_mypy)

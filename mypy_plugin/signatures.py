@@ -119,7 +119,9 @@ def scheduler_signature(signature: CallableType, spec: SchedulerSpec, shape: Cal
 
     The task's arguments are checked against the task itself afterwards (`check_scheduling_call`);
     leaving the ParamSpec in place would have mypy solve it and report the same mistakes a second time,
-    under the scheduler's name. The target becomes ``object``: the plugin reports what is not callable.
+    under the scheduler's name. A parameter carrying the task's arguments packed (`SingleOrPacked`) keeps
+    its declared type, bar the type variables tying it to the target: mypy still checks the value itself.
+    The target becomes ``object``: the plugin reports what is not callable.
     Type variables that only the target or its arguments determined are erased here; the return type
     the call really has is inferred afterwards from the declared signature (`scheduler_return_type`).
     When the target is given positionally its parameter is made positional-only, so that a task
@@ -152,12 +154,12 @@ def scheduler_signature(signature: CallableType, spec: SchedulerSpec, shape: Cal
     arg_kinds = list(signature.arg_kinds)
     arg_names = list(signature.arg_names)
     opaque = {i for i, kind in enumerate(arg_kinds) if kind.is_star()} if variadic else set()
-    if isinstance(arguments, SingleOrPacked):
-        opaque.update(
-            i for i, name in enumerate(arg_names) if name in (arguments.arg.name, arguments.args.name)
-        )
     for i in opaque:
         arg_types[i] = any_type
+    if isinstance(arguments, SingleOrPacked):
+        packed = {i for i, name in enumerate(arg_names) if name in (arguments.arg.name, arguments.args.name)}
+        _loosen_packed(arg_types, packed, signature)
+        opaque |= packed
     index = spec.target.index_in(arg_names)
     if index is None:
         return signature
@@ -199,6 +201,18 @@ def scheduler_signature(signature: CallableType, spec: SchedulerSpec, shape: Cal
         variables=variables,
         ret_type=erase_typevars(signature.ret_type, erased) if erased else signature.ret_type,
     )
+
+
+def _loosen_packed(arg_types: list[Type], packed: set[int], signature: CallableType) -> None:
+    """The declared types of the parameters carrying the task's arguments, without the type variables that
+    tie them to the target (Temporal's ``arg: ParamType``), in place.
+
+    What the items are to the target is checked against the target itself; what the value is to the
+    parameter (``args=None`` for a ``Sequence[Any]``) stays mypy's to report, as it reports it alone.
+    """
+    ids = [tv.id for tv in signature.variables]
+    for i in packed:
+        arg_types[i] = erase_typevars(arg_types[i], ids) if ids else arg_types[i]
 
 
 def scheduler_return_type(

@@ -122,10 +122,6 @@ DEFERRED_CALLS_LEFT_TO_MYPY: Mapping[str, str] = {
     ),
 }
 # The same for the third set.
-# `args=None`: `workflow.execute_activity(fn, args=list(xs) if xs else None)` is refused by mypy (temporalio's
-# ``args: Sequence[Any]``) and accepted with the plugin, whose check of ``args=`` does not keep the parameter's
-# own type.
-_TEMPORAL_ARGS_NONE = "a Temporal call's args= of type list[Any] | None is accepted with the plugin"
 # `@task async def get(...) -> dict[str, Any]`, then `get.submit(...).result()["run_id"]`: prefect awaits the
 # task, so the result is the dict, which mypy alone infers; with the plugin it is the coroutine.
 _PREFECT_ASYNC_RESULT = "an async Prefect task's submit(...).result() is its coroutine with the plugin"
@@ -136,8 +132,6 @@ _PREFECT_ARGUMENTS = (
 )
 _DATABRICKS = "prefect_databricks/flows.py"
 KNOWN_ENGINE_DISAGREEMENTS: Mapping[tuple[str, str, str], str] = {
-    ("published", "lost", "mcp_agent/executor/temporal/__init__.py:228"): _TEMPORAL_ARGS_NONE,
-    ("probed", "lost", "mcp_agent/executor/temporal/__init__.py:228"): _TEMPORAL_ARGS_NONE,
     ("published", "added", f"{_DATABRICKS}:186"): _PREFECT_ARGUMENTS,
     ("published", "added", f"{_DATABRICKS}:190"): _PREFECT_ARGUMENTS,
     ("published", "lost", f"{_DATABRICKS}:382"): _PREFECT_ARGUMENTS,

@@ -123,8 +123,14 @@ DEFERRED_CALLS_LEFT_TO_MYPY: Mapping[str, str] = {
 }
 # The same for the third set.
 # `@task async def get(...) -> dict[str, Any]`, then `get.submit(...).result()["run_id"]`: prefect awaits the
-# task, so the result is the dict, which mypy alone infers; with the plugin it is the coroutine.
-_PREFECT_ASYNC_RESULT = "an async Prefect task's submit(...).result() is its coroutine with the plugin"
+# task, so the result is the dict. Prefect's overloads type the future of an async task as holding the
+# coroutine (`PrefectFuture[Coroutine[Any, Any, dict[str, Any]]]`), and so does the plugin; mypy alone says
+# nothing further only because it refuses these calls (no overload of Task.submit takes `wait_for=` without
+# `return_state=`, nor these arguments) and types their future `Any`.
+_PREFECT_ASYNC_RESULT = (
+    "an async Prefect task's submit(...).result() is its coroutine, as prefect's overloads declare, where mypy "
+    "alone refuses the call and types it Any"
+)
 # The same calls' arguments: the plugin checks them against the task where mypy's overloads of Task.submit
 # report a different mistake, or none.
 _PREFECT_ARGUMENTS = (

@@ -2,29 +2,48 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
-# The source tree itself: in the repository, ``bgtyped`` is the runtime's source, without the plugin.
-from mypy_plugin.schedulers import FAMILIES, SchedulerSpec, family_schedulers
+# Read from the installed plugin, in a directory of its own: in the repository, ``bgtyped`` is the runtime's
+# source, without the plugin.
+FAMILIES_SCRIPT = """
+import json
+from bgtyped.mypy.schedulers import FAMILIES, family_schedulers
+print(json.dumps({
+    family: {
+        "modules": list(modules),
+        "entries": [[spec.owner.rpartition(".")[0] if spec.is_method else spec.owner, spec.fullname]
+                    for spec in family_schedulers(family)],
+    }
+    for family, modules in FAMILIES.items()
+}))
+"""
 
 
-def defining_module(spec: SchedulerSpec) -> str:
-    return spec.owner.rpartition(".")[0] if spec.is_method else spec.owner
+def installed_families(tmp_path: Path) -> dict[str, dict[str, list[Any]]]:
+    """Each family's listed modules, and each entry's defining module and full name."""
+    result = subprocess.run(
+        [sys.executable, "-c", FAMILIES_SCRIPT], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    families: dict[str, dict[str, list[Any]]] = json.loads(result.stdout)
+    return families
 
 
-def test_each_family_lists_exactly_the_modules_its_entries_name() -> None:
-    for family, modules in FAMILIES.items():
-        named = {defining_module(spec) for spec in family_schedulers(family)}
-        assert named == set(modules), family
+def test_each_family_lists_exactly_the_modules_its_entries_name(tmp_path: Path) -> None:
+    for family, found in installed_families(tmp_path).items():
+        named = {module for module, _ in found["entries"]}
+        assert named == set(found["modules"]), family
 
 
-def test_no_callable_has_entries_in_two_families() -> None:
+def test_no_callable_has_entries_in_two_families(tmp_path: Path) -> None:
     seen: dict[str, str] = {}
-    for family in FAMILIES:
-        for spec in family_schedulers(family):
-            assert seen.setdefault(spec.fullname, family) == family, spec.fullname
+    for family, found in installed_families(tmp_path).items():
+        for _, fullname in found["entries"]:
+            assert seen.setdefault(fullname, family) == family, fullname
 
 
 SCRIPT = """

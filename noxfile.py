@@ -7,8 +7,9 @@ the parts whose results can differ there.
 - ``tests``: the Python running nox (3.11), the newest mypy: the whole suite, in nox's own environment;
 - ``mypy_lowest``: the same Python, mypy ``MYPY_LOWEST``: plugin YAML cases, typing cases, fuzz tests, the
   documentation's examples;
-- ``python3.12``, ``python3.13``: the newest mypy: runtime tests and plugin YAML cases; on 3.12 with the
-  oldest supported beartype (``BEARTYPE_LOWEST``), so that value checking runs on both ends of its range.
+- ``python3.12``, ``python3.13``: the newest mypy: runtime tests and plugin YAML cases (but the distributed
+  engines', `ENGINE_CASES`); on 3.12 with the oldest supported beartype (``BEARTYPE_LOWEST``), so that value
+  checking runs on both ends of its range.
 
 The other sessions install the project (editable, strict) and only the extras their tests import into their
 own virtual environments under `.nox/`, made by uv (the `test` extra installs it): uv links the packages from
@@ -115,6 +116,13 @@ def missing_python(session: nox.Session, version: str) -> NoReturn:
     session.skip(message)
 
 
+# The plugin cases of the distributed engines, whose types mypy reads the same on every Python and which cost
+# the most to check (Ray's alone is 818 modules for each worker): the tests and mypy_lowest sessions run them.
+ENGINE_CASES = tuple(
+    f"--ignore=tests/plugin/test_{name}.yml" for name in ("ray", "prefect", "temporal", "dask", "controls")
+)
+
+
 def _newer_python_session(version: str) -> None:
     interpreter = find_python(version)
 
@@ -123,9 +131,11 @@ def _newer_python_session(version: str) -> None:
             missing_python(session, version)
         lowest = (f"beartype=={BEARTYPE_LOWEST}",) if version == NEWER_PYTHONS[0] else ()
         session.install(*EDITABLE, ".[mypy,test-cases]", *lowest)
-        session.run(*PYTEST, "tests/runtime", "tests/plugin", *session.posargs)
+        session.run(*PYTEST, "tests/runtime", "tests/plugin", *ENGINE_CASES, *session.posargs)
 
-    session_function.__doc__ = f"Python {version}, newest mypy: the runtime tests and the plugin YAML cases."
+    session_function.__doc__ = (
+        f"Python {version}, newest mypy: the runtime tests; the plugin cases but the engines' (ENGINE_CASES)."
+    )
     nox.session(name=f"python{version}", python=interpreter or False)(session_function)
 
 

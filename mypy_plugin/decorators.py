@@ -102,10 +102,6 @@ def _named_after(function: Type, context: Context) -> Type:
     return function
 
 
-def _calls_member(expr: Expression, member: str) -> bool:
-    return isinstance(expr, CallExpr) and isinstance(expr.callee, MemberExpr) and expr.callee.name == member
-
-
 def _scheduling_context(
     ctx: MethodContext,
     api: TypeChecker,

@@ -202,23 +202,35 @@ class BgtypedPlugin(Plugin):
 
     def _method_hook(self, fullname: str) -> _MethodHook | None:
         self._load_families()
-        from . import rq_jobs
-
-        if fullname == rq_jobs.JOB_DECORATOR_CALL:
-            return rq_jobs.job_function_type
         owner, _, member = fullname.rpartition(".")
         # Names as common as ``get`` (``dict.get``): hooked only on FastAPI's classes.
         if member in routes.ROUTE_METHODS and self._route_classes[owner]:
             return partial(routes.check_route_registration, member)
         if member == "__call__":
+            applied = self._decorator_hook(fullname)
+            if applied is not None:
+                return applied
+        if member not in self._registry.by_member or not self._method_may_schedule(owner, member):
+            return None
+        return partial(self._check_method_call, member)
+
+    def _decorator_hook(self, fullname: str) -> _MethodHook | None:
+        """The hook of a library's decorator applied to a function (``fullname`` is its ``__call__``).
+
+        Only RQ's and APScheduler's decorators have one, asked for once those libraries are in the build.
+        """
+        if "rq" not in self._unloaded_families:
+            from . import rq_jobs
+
+            if fullname == rq_jobs.JOB_DECORATOR_CALL:
+                return rq_jobs.job_function_type
+        if "apscheduler" not in self._unloaded_families:
             from . import decorators
 
             decorator = decorators.DECORATOR_SCHEDULERS.get(fullname)
             if decorator is not None:
                 return partial(decorators.check_decorated, self._registry, decorator)
-        if member not in self._registry.by_member or not self._method_may_schedule(owner, member):
-            return None
-        return partial(self._check_method_call, member)
+        return None
 
     def _function_signature_hook(self, fullname: str) -> _FunctionSignatureHook | None:
         self._load_families()

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from mypy.checker import TypeChecker
 from mypy.errorcodes import ARG_TYPE
 from mypy.messages import format_type
 from mypy.nodes import CallExpr, LambdaExpr
 from mypy.plugin import FunctionContext, MethodContext
-from mypy.types import NoneType, Type, UnionType, get_proper_type
+from mypy.types import NoneType, ProperType, Type, UnionType, get_proper_type
 from mypy.types_utils import remove_optional
 
 from . import errorcodes, signatures
@@ -24,39 +24,24 @@ from .callables import (
     with_name,
     with_optional_parameters,
 )
-from .definitions import scheduled_result, task_definition
-from .named_jobs import named_job
 from .records import Record
 from .rendering import expression_name
-from .rules.arg_or_args import report_arg_and_args
-from .rules.completed_later import completed_later
-from .rules.dropped_arguments import report_dropped_by_packed
-from .rules.dropped_positionals import keywords_only
-from .rules.forwarded_keywords import report_dropped_forwarded_keywords
-from .rules.job_options import without_misspelt_options
-from .rules.lambdas import lambda_in_context
-from .rules.named_targets import may_be_name
 from .rules.never_awaited import check_never_awaited
-from .rules.not_callable import report_not_callable
 from .rules.options import without_options
 from .rules.partial_keywords import without_partial_bound_keywords
-from .rules.passed_options import report_passed_options
-from .rules.positional_only_schedulers import report_keywords_not_passed
 from .rules.positional_only_target import report_positional_only_target
-from .rules.required_options import report_missing_option
 from .rules.reserved_keywords import check_reserved_keywords
-from .rules.resolved_futures import call_with_resolved_futures, note_resolved, with_resolved_futures
-from .rules.result_callbacks import check_result_callbacks
-from .rules.signature_calls import signature_reported
 from .rules.string_args import report_string_args
-from .rules.supplied_keywords import check_supplied_keywords
-from .rules.supplied_self import without_supplied_self
-from .rules.task_arguments import report_task_errors
-from .rules.undecorated_target import report_undecorated_target
-from .rules.unpacked_keywords import report_unpacked_keywords
-from .schedulers import Param, Receiver, SchedulerSpec, SignatureReceiver
+from .rules.task_arguments import call_task, report_task_errors
+from .schedulers import Param, Receiver, SchedulerSpec, SignatureReceiver, SingleOrPacked, Variadic
 from .task_calls import TaskCall, kept, task_call
-from .task_objects import receiver_target
+
+if TYPE_CHECKING:
+    from .named_jobs import NamedJob
+
+# The rules and helpers that only some schedulers need are imported where a call first needs them, behind
+# the condition that makes them apply: a build that schedules with Starlette alone loads none of Ray's,
+# Temporal's or arq's.
 
 
 class Checked(Record):
@@ -90,19 +75,17 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
     api = ctx.api
     if not isinstance(api, TypeChecker):
         return NOTHING_FOUND
-    report_dropped_forwarded_keywords(api, ctx, spec)
-    if report_string_args(api, ctx, spec) or report_positional_only_target(api, ctx, spec):
-        return NOTHING_FOUND
-    report_missing_option(api, ctx, spec)
-    if report_arg_and_args(api, ctx, spec):
+    if _scheduler_mistake(api, ctx, spec):
         return NOTHING_FOUND
     task = task_call(ctx, spec)
     if task is None:
         return NOTHING_FOUND
     found: dict[int, Type] = {}
     if isinstance(task.target, LambdaExpr):
-        resolved = with_resolved_futures(api, ctx, task, spec)
-        lambda_type = lambda_in_context(api, ctx, task if resolved is None else resolved.task)
+        from .rules.lambdas import lambda_in_context
+
+        resolved = _with_resolved_futures(api, ctx, task, spec)
+        lambda_type = lambda_in_context(api, ctx, task if resolved is None else resolved)
         found[id(task.target)] = lambda_type
         task = TaskCall(task.target, lambda_type, task.args, task.kinds, task.names)
     check_reserved_keywords(api, task, spec, ctx.context)
@@ -114,20 +97,22 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
         if isinstance(proper, UnionType):
             target_type = remove_optional(proper)
     job_name = None
-    if isinstance(spec.target, Param) and spec.target.accepts_name and may_be_name(api, target_type):
-        jobs = spec.target.job_names
-        job = None if jobs is None else named_job(api, task.target, jobs, spec.name, task.names)
-        if job is None:
-            return Checked(False, found)
-        job_name, target_type = job.name, job.signature
+    if isinstance(spec.target, Param) and spec.target.accepts_name:
+        from .rules.named_targets import may_be_name
+
+        if may_be_name(api, target_type):
+            job = _named_job(api, task, spec.target, spec)
+            if job is None:
+                return Checked(False, found)
+            job_name, target_type = job.name, job.signature
     # A receiver is the task itself (``send_email.delay(...)``): its name is the one the call spells; a job
     # named by a string is named after that string.
     forced_name = job_name or (expression_name(task.target) if isinstance(spec.target, Receiver) else None)
-    definition = (
-        task_definition(api, task.target, task.target_type, spec)
-        if isinstance(spec.target, Receiver)
-        else None
-    )
+    definition = None
+    if isinstance(spec.target, Receiver):
+        from .definitions import task_definition
+
+        definition = task_definition(api, task.target, task.target_type, spec)
     if definition is not None:
         target: Target = Callee(definition)
         if spec.checked_against != "declared":
@@ -135,6 +120,8 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
     elif spec.checked_against != "declared":
         return Checked(False, found)  # no definition: mypy checks the declared signature
     elif isinstance(spec.target, Receiver) and spec.target.parameters is not None:
+        from .task_objects import receiver_target
+
         target = receiver_target(api, task, spec.target)
     else:
         target = resolve(target_type, api, task.target)
@@ -149,55 +136,172 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
     if isinstance(target, Unchecked):
         return Checked(False, found)
     if isinstance(target, NotCallable):
+        from .rules.not_callable import report_not_callable
+
         report_not_callable(api, task, target, spec, ctx.context)
         return Checked(True, found)
     if isinstance(spec.target, Param) and spec.target.supplies_self:
+        from .rules.supplied_self import without_supplied_self
+
         target = Callee(
             without_supplied_self(target.signature), target.bound_positionally, target.wraps_sync_def
         )
     name = forced_name or display_name(target.signature) or expression_name(task.target)
-    report_undecorated_target(api, task, target.signature, spec, name)
+    if spec.target_decorator is not None:
+        from .rules.undecorated_target import report_undecorated_target
+
+        report_undecorated_target(api, task, target.signature, spec, name)
     if isinstance(spec.target, SignatureReceiver):
+        from .rules.signature_calls import signature_reported
+
         # What the signature's own call reports (a coroutine never awaited too) is reported once, there.
         if signature_reported(api, ctx, spec.target, spec, task, target.signature):
             return Checked(False, found)
         reported = False
     else:
         reported = check_never_awaited(api, task, target, spec, name)
-    task = without_partial_bound_keywords(api, task, target, spec, name)
-    task = without_options(api, ctx, task, target, spec, name)
-    task = report_passed_options(api, task, target, spec, name)
-    if job_name is not None and isinstance(spec.target, Param) and spec.target.job_names is not None:
-        task = without_misspelt_options(api, task, target, spec.target.job_names, spec.name, name)
-    dropped = report_dropped_by_packed(api, ctx, spec, name)
-    task, supplied = check_supplied_keywords(api, task, target, spec, name, ctx.context)
-    not_passed = report_keywords_not_passed(api, ctx, spec, task, target, name)
-    unpacked = report_unpacked_keywords(api, ctx, spec, task, name)
-    signature = target.signature
-    if unpacked:
-        signature = with_optional_parameters(signature, unpacked)
-    if supplied:
-        signature = with_optional_parameters(signature, supplied)
-    task, signature = keywords_only(api, ctx.context, task, signature, spec, name)
-    if not_passed:
-        # Reported as keywords the task never receives: the rest of the call is checked without them,
-        # and what they were meant for is not reported missing as well.
-        task = kept(task, [i for i, arg in enumerate(task.args) if id(arg) not in not_passed])
-        signature = with_optional_parameters(signature, set(not_passed.values()))
-    if spec.completed_later:
-        task, signature = completed_later(task, signature)
-    elif dropped or spec.completed_after:
-        # What the dropped arguments were meant for is reported missing by them already; a call completed
-        # after its arguments gets the rest later.
-        signature = with_optional_parameters(signature)
-    task, result, errors, resolved_futures = call_with_resolved_futures(api, ctx, task, spec, signature)
+    task, signature = _task_as_passed(api, ctx, spec, task, target, name, job_name)
+    if spec.resolved_futures is None:
+        result, errors = call_task(api, task, signature, ctx.context)
+        resolved_futures = None
+    else:
+        from .rules.resolved_futures import call_with_resolved_futures
+
+        task, result, errors, resolved_futures = call_with_resolved_futures(api, ctx, task, spec, signature)
     if errors:
         # Checked again, only now, with the task named after itself and its scheduler for the messages.
         callee = with_name(signature, spec.name, fallback=expression_name(task.target), forced=forced_name)
         report_task_errors(api, task, callee, ctx.context, signatures.declared_call_codes(ctx, spec, found))
         if resolved_futures is not None:
+            from .rules.resolved_futures import note_resolved
+
             note_resolved(api, errors, resolved_futures, spec)
-    elif not reported:
+    elif not reported and spec.result_callbacks:
+        from .rules.result_callbacks import check_result_callbacks
+
         check_result_callbacks(api, ctx, spec, result, name)
-    returned = scheduled_result(ctx.default_return_type, result, spec) if definition is not None else None
+    returned = None
+    if definition is not None:
+        from .definitions import scheduled_result
+
+        returned = scheduled_result(ctx.default_return_type, result, spec)
     return Checked(reported, found, returned)
+
+
+def _scheduler_mistake(api: TypeChecker, ctx: FunctionContext | MethodContext, spec: SchedulerSpec) -> bool:
+    """Report the mistakes in the scheduler's own arguments; whether one leaves the task's unknowable."""
+    if spec.forwarded_keywords is not None:
+        from .rules.forwarded_keywords import report_dropped_forwarded_keywords
+
+        report_dropped_forwarded_keywords(api, ctx, spec)
+    if report_string_args(api, ctx, spec) or report_positional_only_target(api, ctx, spec):
+        return True
+    if spec.requires_one_of:
+        from .rules.required_options import report_missing_option
+
+        report_missing_option(api, ctx, spec)
+    if isinstance(spec.arguments, SingleOrPacked):
+        from .rules.arg_or_args import report_arg_and_args
+
+        return report_arg_and_args(api, ctx, spec)
+    return False
+
+
+def _named_job(api: TypeChecker, task: TaskCall, target: Param, spec: SchedulerSpec) -> NamedJob | None:
+    """The job a string names, where the scheduler looks its name up in a worker's function list."""
+    if target.job_names is None:
+        return None
+    from .named_jobs import named_job
+
+    return named_job(api, task.target, target.job_names, spec.name, task.names)
+
+
+def _task_as_passed(
+    api: TypeChecker,
+    ctx: FunctionContext | MethodContext,
+    spec: SchedulerSpec,
+    task: TaskCall,
+    target: Callee,
+    name: str,
+    job_name: str | None,
+) -> tuple[TaskCall, ProperType]:
+    """The task's call as the scheduler makes it, and the signature to check it against.
+
+    The scheduler's own keywords are taken out (those the task cannot get are reported), and so are the
+    arguments it drops or never passes; what they were meant for is then not reported missing as well.
+    """
+    arguments = spec.arguments
+    task = without_partial_bound_keywords(api, task, target, spec, name)
+    task = without_options(api, ctx, task, target, spec, name)
+    dropped = False
+    if isinstance(arguments, Variadic):
+        if arguments.options_alternative is not None:
+            from .rules.passed_options import report_passed_options
+
+            task = report_passed_options(api, task, target, spec, name)
+        if job_name is not None and isinstance(spec.target, Param) and spec.target.job_names is not None:
+            from .rules.job_options import without_misspelt_options
+
+            task = without_misspelt_options(api, task, target, spec.target.job_names, spec.name, name)
+        if arguments.packed_keywords is not None:
+            from .rules.dropped_arguments import report_dropped_by_packed
+
+            dropped = report_dropped_by_packed(api, ctx, spec, name)
+    signature = target.signature
+    if spec.supplied_keywords:
+        from .rules.supplied_keywords import check_supplied_keywords
+
+        task, supplied = check_supplied_keywords(api, task, target, spec, name, ctx.context)
+        signature = with_optional_parameters(signature, supplied) if supplied else signature
+    if isinstance(arguments, Variadic) and arguments.kwargs is None:
+        task, signature = _positional_arguments_only(api, ctx, spec, task, target, signature, name)
+    if isinstance(arguments, Variadic) and arguments.drops_positionals:
+        from .rules.dropped_positionals import keywords_only
+
+        task, signature = keywords_only(api, ctx.context, task, signature, spec, name)
+    if spec.completed_later:
+        from .rules.completed_later import completed_later
+
+        return completed_later(task, signature)
+    if dropped or spec.completed_after:
+        # What the dropped arguments were meant for is reported missing by them already; a call completed
+        # after its arguments gets the rest later.
+        signature = with_optional_parameters(signature)
+    return task, signature
+
+
+def _positional_arguments_only(
+    api: TypeChecker,
+    ctx: FunctionContext | MethodContext,
+    spec: SchedulerSpec,
+    task: TaskCall,
+    target: Callee,
+    signature: ProperType,
+    name: str,
+) -> tuple[TaskCall, ProperType]:
+    """The task's call without the keywords a scheduler passing only positional arguments never passes."""
+    from .rules.positional_only_schedulers import report_keywords_not_passed
+    from .rules.unpacked_keywords import report_unpacked_keywords
+
+    not_passed = report_keywords_not_passed(api, ctx, spec, task, target, name)
+    unpacked = report_unpacked_keywords(api, ctx, spec, task, name)
+    if unpacked:
+        signature = with_optional_parameters(signature, unpacked)
+    if not_passed:
+        # Reported as keywords the task never receives: the rest of the call is checked without them,
+        # and what they were meant for is not reported missing as well.
+        task = kept(task, [i for i, arg in enumerate(task.args) if id(arg) not in not_passed])
+        signature = with_optional_parameters(signature, set(not_passed.values()))
+    return task, signature
+
+
+def _with_resolved_futures(
+    api: TypeChecker, ctx: FunctionContext | MethodContext, task: TaskCall, spec: SchedulerSpec
+) -> TaskCall | None:
+    """The task's call with its futures replaced by their results, where the scheduler resolves any."""
+    if spec.resolved_futures is None:
+        return None
+    from .rules.resolved_futures import with_resolved_futures
+
+    resolved = with_resolved_futures(api, ctx, task, spec)
+    return None if resolved is None else resolved.task

@@ -44,7 +44,6 @@ from mypy.types import (
 from .compat import type_object_type
 from .records import Record
 from .schedulers import Mapped, Receiver, SchedulerSpec, SingleOrPacked, Variadic
-from .solving import without_task_arguments
 from .task_calls import TASK_KEYWORDS, argument_types, configured_task
 
 
@@ -239,6 +238,8 @@ def scheduler_return_type(
     if typed_args is None:
         return ctx.default_return_type
     if spec.solved_from_target and _declared_call(api, declared, typed_args, call, None)[1]:
+        from .solving import without_task_arguments
+
         typed_args = without_task_arguments(ctx, spec, call, typed_args)
     type_context = api.expr_checker.type_context[-1]
     returned, errors = _declared_call(api, declared, typed_args, call, type_context)

@@ -7,7 +7,6 @@ from mypy.nodes import ARG_NAMED, CallExpr, Context
 from mypy.plugin import CheckerPluginInterface
 
 from .. import errorcodes
-from ..definitions import configured
 from ..schedulers import Receiver, SchedulerSpec
 from ..task_calls import TaskCall
 
@@ -17,12 +16,11 @@ def check_reserved_keywords(
 ) -> None:
     reserved = spec.reserved_keywords
     when_configured = spec.reserved_when_configured
-    if (
-        not when_configured.isdisjoint(task.names)
-        and isinstance(api, TypeChecker)
-        and configured(api, task.target, task.target_type)
-    ):
-        reserved = reserved | when_configured
+    if not when_configured.isdisjoint(task.names) and isinstance(api, TypeChecker):
+        from ..definitions import configured
+
+        if configured(api, task.target, task.target_type):
+            reserved = reserved | when_configured
     if reserved.isdisjoint(task.names):
         return
     # Keywords a configuring call gave before the scheduler do not collide with its parameters.

@@ -132,9 +132,16 @@ def _target(
             return None if configured is None else configured[:2]
         return call.callee.expr, _receiver_function(ctx.type, target)
     group = single_actual(ctx, target.index_in(ctx.callee_arg_names))
-    if group is None:
+    if group is None or _built_job(target, ctx.arg_types[group][0]):
         return None
     return ctx.args[group][0], ctx.arg_types[group][0]
+
+
+def _built_job(target: Param, target_type: Type) -> bool:
+    """Whether the target is a job built beforehand (saq's ``enqueue(Job(...))``): its function is unknown."""
+    built = None if target.job_names is None else target.job_names.built
+    proper = get_proper_type(target_type)
+    return built is not None and isinstance(proper, Instance) and proper.type.has_base(built)
 
 
 def made_signature(call: CallExpr, receiver: SignatureReceiver) -> CallExpr | None:

@@ -100,7 +100,9 @@ def _with_settings(spec: SchedulerSpec, worker_settings: tuple[tuple[str, str], 
         return spec
     jobs = target.job_names
     settings = tuple(setting for library, setting in worker_settings if library == jobs.library)
-    named = Param(target.name, target.position, job_names=JobNames(jobs.library, jobs.options, settings))
+    named = Param(
+        target.name, target.position, job_names=JobNames(jobs.library, jobs.options, settings, jobs.built)
+    )
     return spec.replaced(target=named)
 
 

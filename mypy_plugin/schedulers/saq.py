@@ -38,7 +38,8 @@ SAQ_JOB_OPTIONS: Final = frozenset(
         "meta",
     }
 )
-SAQ_JOBS: Final = JobNames("saq", SAQ_JOB_OPTIONS)
+# ``enqueue(job)`` enqueues a ``Job`` built beforehand: its keywords then set the job's fields.
+SAQ_JOBS: Final = JobNames("saq", SAQ_JOB_OPTIONS, built="saq.job.Job")
 _SAQ_QUEUE: Final = "saq.queue.base.Queue"
 
 SCHEDULERS: Final[tuple[SchedulerSpec, ...]] = tuple(

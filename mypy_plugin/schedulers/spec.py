@@ -60,14 +60,23 @@ class JobNames(Record):
     worker settings the project names (``"app.worker:WorkerSettings"``), empty until configured: a name is
     then left unchecked. Both libraries' workers call the function with their context first.
     ``options`` are the scheduler's own keywords, for the one a misspelt keyword resembles.
+    ``built``: the class of a job built beforehand, which may be given instead of a name (saq's ``Job``); its
+    function is not known where it is enqueued, so such a call is not checked.
     """
 
-    __slots__ = ("library", "options", "settings")
+    __slots__ = ("built", "library", "options", "settings")
 
-    def __init__(self, library: str, options: frozenset[str], settings: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        library: str,
+        options: frozenset[str],
+        settings: tuple[str, ...] = (),
+        built: str | None = None,
+    ) -> None:
         self.library: Final = library
         self.options: Final = options
         self.settings: Final = settings
+        self.built: Final = built
 
 
 class Receiver(Record):

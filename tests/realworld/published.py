@@ -2,10 +2,11 @@
 
 Reusable by the tests and the benchmarks alike:
 
-- `BACKGROUND_TASK_RELEASES` and `DEFERRED_CALL_RELEASES`: pinned wheels (name, version, file, sha256);
+- `BACKGROUND_TASK_RELEASES`, `DEFERRED_CALL_RELEASES`, `ENGINE_RELEASES` and `SCHEDULED_JOB_RELEASES`:
+  pinned wheels (name, version, file, sha256, and the folders taken from it where not all);
 - `download(releases)`: the wheels' paths in the user's cache directory (`cache_dir`), fetched once with
   ``pip download --no-deps --require-hashes`` and verified against their hashes on every use;
-- `unpack(wheels, root)`: their Python sources under ``root``, each module's owner returned;
+- `unpack(wheels, root, sources)`: their Python sources under ``root``, each module's owner returned;
 - `registered_schedulers()`: every scheduler the installed plugin registers, as code spells its calls, with
   the mistake that fits its task's arguments;
 - `scheduling_calls(root, names)`: every call of a scheduler named in ``names`` (by default every one the
@@ -14,6 +15,8 @@ Reusable by the tests and the benchmarks alike:
 
 Finding calls by spelling over-approximates: ``websocket.send(data)`` is found as well as dramatiq's
 ``actor.send(...)``. Only mypy knows which calls really schedule; the probes tell the tests which ones it knew.
+A task that enqueues itself when called (huey's) has no spelling of its own: its calls are found by the
+decorator that made it, by the task's name in the scope that defines it; calls from other modules are not.
 """
 
 from __future__ import annotations
@@ -49,6 +52,8 @@ class Release:
     version: str
     wheel: str
     sha256: str
+    # The folders of the wheel whose sources are unpacked; empty: all of them.
+    sources: tuple[str, ...] = ()
 
     @property
     def requirement(self) -> str:
@@ -265,6 +270,80 @@ ENGINE_RELEASES = (
 )
 
 
+# Packages that schedule jobs with APScheduler 3, huey, arq and saq. APScheduler and huey are untyped: mypy
+# reads them through bgtyped's stubs, so their own packages are not unpacked (beside their users, their untyped
+# sources would hide the stubs): of huey's wheel, only its tests are (1.3 MB in all).
+SCHEDULED_JOB_RELEASES = (
+    Release(
+        "python-telegram-bot",
+        "22.8",
+        "python_telegram_bot-22.8-py3-none-any.whl",
+        "42373918097f1b837cc4e717d588c19ea79651497ec712bb5b0c76e5e63c50e1",
+    ),
+    Release(
+        "django-apscheduler",
+        "0.7.0",
+        "django_apscheduler-0.7.0-py3-none-any.whl",
+        "869d489775420245c9455d55e35f663c856a33ebfc996d92938f786ffb8730ce",
+    ),
+    Release(
+        "z4j-apscheduler",
+        "1.13.0",
+        "z4j_apscheduler-1.13.0-py3-none-any.whl",
+        "a5dc8176696d5be646d02cff8f6106d989cec2ee64da5ef877c7c1dc7f358956",
+    ),
+    Release(
+        "zenpulse-scheduler",
+        "0.1.6",
+        "zenpulse_scheduler-0.1.6-py3-none-any.whl",
+        "81db75e42924747ad4d297046c0ef22ca09978fe8eea03c04168c37673db3592",
+    ),
+    Release(
+        "huey",
+        "3.5.4",
+        "huey-3.5.4-py3-none-any.whl",
+        "a3b68953fc62fbbbfe15cd6c48bef9d8072a267234c647121c31ec466e35e8e8",
+        sources=("huey/tests",),
+    ),
+    Release(
+        "hueyx",
+        "1.0.3",
+        "hueyx-1.0.3-py3-none-any.whl",
+        "1c37e625fe7bcab2ecc284bb5d35f32331c1d6bb9adc91905b1987994f8d2de8",
+    ),
+    Release(
+        "z4j-huey",
+        "1.13.0",
+        "z4j_huey-1.13.0-py3-none-any.whl",
+        "060f3316c6d967879fc28048d6ba51cccd77016c9da74fb59c5a9b26e6b2cb42",
+    ),
+    Release(
+        "arq",
+        "0.28.0",
+        "arq-0.28.0-py3-none-any.whl",
+        "b1696bf5614d60f4172a2c0cbdc177e23ba03a5eb9acc29bd8181f4ea71fff94",
+    ),
+    Release(
+        "saq",
+        "0.26.4",
+        "saq-0.26.4-py3-none-any.whl",
+        "7a1f81ae2a95b6c34b170bc9b8cf84423052d9612f62cf0ec426c1fd27e35b2c",
+    ),
+    Release(
+        "litestar-saq",
+        "0.8.0",
+        "litestar_saq-0.8.0-py3-none-any.whl",
+        "0a47fd054aef997c9870f821638af4dfb2804bfb4652549c96689d81d8f99a92",
+    ),
+    Release(
+        "saq-board",
+        "0.1.4",
+        "saq_board-0.1.4-py3-none-any.whl",
+        "da4642d15b92eba3bff0f63b8c1e1c1b179a7434a741dfbbbec734bce2ebd61a",
+    ),
+)
+
+
 # --- the wheels -------------------------------------------------------------------------------------------
 
 
@@ -325,15 +404,22 @@ def is_source(member: str) -> bool:
     return member.endswith((".py", ".pyi")) and not top.endswith((".dist-info", ".data"))
 
 
-def unpack(wheels: Iterable[Path], root: Path) -> dict[str, str]:
+def unpack(
+    wheels: Iterable[Path], root: Path, sources: Mapping[str, Sequence[str]] | None = None
+) -> dict[str, str]:
     """Extracts the wheels' Python sources under ``root``; returns each source's wheel, by its path.
 
-    Raises `ValueError` if two wheels ship the same file (one would hide the other).
+    ``sources`` limits a wheel (by its file name) to the folders it names. Raises `ValueError` if two wheels
+    ship the same file (one would hide the other).
     """
     owners: dict[str, str] = {}
+    sources = sources or {}
     for wheel in wheels:
+        folders = tuple(f"{folder.rstrip('/')}/" for folder in sources.get(wheel.name, ()))
         with zipfile.ZipFile(wheel) as archive:
             for member in filter(is_source, archive.namelist()):
+                if folders and not member.startswith(folders):
+                    continue
                 if member in owners:
                     raise ValueError(f"{wheel.name} and {owners[member]} both ship {member}")
                 owners[member] = wheel.name
@@ -397,6 +483,16 @@ print(json.dumps(sorted({
 """
 
 
+# A task that enqueues itself when called (huey's ``@huey.task()``): the registry's entry for ``__call__``.
+CALLED_TASK = "__call__"
+# The decorators that make such a task, as an attribute of the queue (``@huey.task()``,
+# ``@huey.periodic_task(...)``, and the ``db_`` forms of huey's Django integration and of hueyx). A bare
+# ``@task`` is left out: prefect's and others' are called to run the function there and then.
+TASK_DECORATORS = frozenset({"task", "periodic_task", "db_task", "db_periodic_task"})
+# Where a module may define one: the sources worth parsing for its calls.
+TASK_DECORATOR_SPELLED = re.compile(rb"@[\w.]+\.(?:db_)?(?:periodic_)?task\b")
+
+
 @dataclass(frozen=True)
 class Scheduler:
     """How code spells the calls of one scheduler's name, and the mistake planted in them."""
@@ -412,7 +508,8 @@ def schedulers_from_registry(entries: Iterable[tuple[str, bool, str]]) -> dict[s
     """The schedulers by spelled name, from the registry's ``(name, called by its bare name, shape)`` entries.
 
     A name registered with two shapes gets no probe (a mistake that fits one would be the other's own error);
-    a special method (``__call__``: the task called directly) is not spelled by a name and is left out.
+    of the special methods, ``__call__`` (the task called directly, `CALLED_TASK`) is kept, to be found
+    through the decorator that made the task, and the others are left out.
     Raises `ValueError` for a shape `PROBE_BY_SHAPE` does not know: the probe that fits it must be chosen.
     """
     shapes: dict[str, set[str]] = {}
@@ -420,7 +517,7 @@ def schedulers_from_registry(entries: Iterable[tuple[str, bool, str]]) -> dict[s
     for name, bare_name, shape in entries:
         if shape not in PROBE_BY_SHAPE:
             raise ValueError(f"{name}: the shape {shape!r} has no probe yet: add one to PROBE_BY_SHAPE")
-        if name.startswith("__"):
+        if name.startswith("__") and name != CALLED_TASK:
             continue
         shapes.setdefault(name, set()).add(shape)
         bare[name] = bare.get(name, False) or bare_name
@@ -463,6 +560,33 @@ def called_scheduler(
     if isinstance(callee, ast.Name) and callee.id in schedulers and schedulers[callee.id].bare_name:
         return callee.id, schedulers[callee.id]
     return None
+
+
+def is_task_decorator(decorator: ast.expr) -> bool:
+    callee = decorator.func if isinstance(decorator, ast.Call) else decorator
+    return isinstance(callee, ast.Attribute) and callee.attr in TASK_DECORATORS
+
+
+def called_tasks(tree: ast.Module) -> list[ast.Call]:
+    """The calls, by its bare name, of a function a task decorator made a task, in the scope that defines it
+    (a module, or a function: tests define their tasks inside the test)."""
+    calls = []
+    for scope in ast.walk(tree):
+        if not isinstance(scope, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        tasks = {
+            statement.name
+            for statement in scope.body
+            if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef))
+            and any(map(is_task_decorator, statement.decorator_list))
+        }
+        calls.extend(
+            node
+            for statement in scope.body
+            for node in ast.walk(statement)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in tasks
+        )
+    return calls
 
 
 def end_of(node: ast.expr | ast.keyword) -> tuple[int, int]:
@@ -510,9 +634,17 @@ def scheduling_calls_in(
 ) -> list[SchedulingCall]:
     tree = ast.parse(source, filename=path)
     modules = imported_modules(tree)
+    tasks = set(called_tasks(tree)) if CALLED_TASK in schedulers else set()
+    # ``obj.__call__(...)`` is no task's call: `CALLED_TASK` is found only through its decorator.
+    spelled = {name: scheduler for name, scheduler in schedulers.items() if name != CALLED_TASK}
     calls = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and (found := called_scheduler(node.func, schedulers, modules)):
+        if not isinstance(node, ast.Call):
+            continue
+        found = called_scheduler(node.func, spelled, modules)
+        if node in tasks:
+            found = CALLED_TASK, schedulers[CALLED_TASK]
+        if found:
             name, scheduler = found
             at = probe_position(node, scheduler.probe)
             call = SchedulingCall(path, name, node.lineno, end_of(node)[0], None, None)
@@ -526,16 +658,20 @@ def scheduling_calls(
     root: Path, names: Iterable[str] | None = None, schedulers: Mapping[str, Scheduler] | None = None
 ) -> list[SchedulingCall]:
     """Every call under ``root`` spelled like one of the ``schedulers`` (by default `registered_schedulers`)
-    named in ``names`` (by default all of them): ``name(...)`` for a function or a class, ``obj.name(...)``."""
+    named in ``names`` (by default all of them): ``name(...)`` for a function or a class, ``obj.name(...)``,
+    and `CALLED_TASK`'s ``task(...)`` of a task defined in the same scope (`called_tasks`)."""
     known = registered_schedulers() if schedulers is None else schedulers
     wanted = {name: known[name] for name in (known if names is None else names) if name in known}
     if not wanted:
         return []
-    spelled = re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in sorted(wanted)) + rb")\(")
+    names_spelled = sorted(wanted.keys() - {CALLED_TASK})
+    spelled = re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in names_spelled) + rb")\(")
     calls = []
     for file in sorted(root.rglob("*.py")):
         source = file.read_bytes()
-        if spelled.search(source):
+        if (names_spelled and spelled.search(source)) or (
+            CALLED_TASK in wanted and TASK_DECORATOR_SPELLED.search(source)
+        ):
             calls.extend(scheduling_calls_in(file.relative_to(root).as_posix(), source, wanted))
     return calls
 

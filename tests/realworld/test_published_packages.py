@@ -1,14 +1,16 @@
 """Published code that schedules functions, checked by mypy with and without the plugin.
 
 The plugin earns its place only if it agrees with mypy on code nobody wrote for it: no error added, none
-lost, and no crash. Three sets of pinned wheels (`published`) are downloaded once into the user's cache
+lost, and no crash. Four sets of pinned wheels (`published`) are downloaded once into the user's cache
 directory and unpacked: packages that use Starlette's and FastAPI's background tasks; packages whose own code
-hands functions to threads, processes, executors, event loops, task groups and task queues; and packages that
-schedule on distributed engines and job queues (Ray, Dask, Temporal, Prefect, procrastinate). Every module with a call
-spelled like one of the set's schedulers that the plugin registers is checked by mypy twice, with one
-configuration that differs only in ``plugins = bgtyped.mypy``. The packages' other dependencies are absent
-(``ignore_missing_imports``); Starlette, FastAPI, Pydantic, anyio, celery-types, dramatiq, Ray, Temporal,
-Dask, Prefect and procrastinate are the real ones of the test environment where a set does not ship its own.
+hands functions to threads, processes, executors, event loops, task groups and task queues; packages that
+schedule on distributed engines and job queues (Ray, Dask, Temporal, Prefect, procrastinate); and packages
+that schedule jobs with APScheduler, huey, arq and saq. Every module with a call spelled like one of the
+set's schedulers that the plugin registers (or, for huey, a call of a task the module decorates) is checked
+by mypy twice, with one configuration that differs only in ``plugins = bgtyped.mypy``. The packages' other
+dependencies are absent (``ignore_missing_imports``); Starlette, FastAPI, Pydantic, anyio, celery-types,
+dramatiq, Ray, Temporal, Dask, Prefect, procrastinate, arq and saq are the real ones of the test environment
+where a set does not ship its own, and APScheduler and huey are read through bgtyped's stubs.
 
 An error that the plugin reports on another line of the same scheduling call is "moved", not lost and added:
 the plugin puts a wrong task argument on that argument's line where mypy puts the whole call's error on its
@@ -22,6 +24,8 @@ therefore plants a mistake in every scheduling call (an unknown keyword, or one 
 for schedulers that pass no keywords on) and checks again, each configuration reusing its own cache so the
 plugin also runs incrementally: the runs must still agree, and wherever plain mypy sees the mistake, the
 plugin must report it in its own words (``... scheduled by "..."``), which shows that it checked the call.
+Where mypy alone cannot see it (a scheduler taking ``*args: Any``), a set asks for a minimum of planted
+mistakes that the plugin alone reports.
 ``pytest tests/realworld -s`` prints the counts per package.
 """
 
@@ -31,6 +35,7 @@ import re
 import subprocess
 import sys
 import time
+import zipfile
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -39,9 +44,11 @@ from pathlib import Path
 import pytest
 from bgtyped_published import (
     BACKGROUND_TASK_RELEASES,
+    CALLED_TASK,
     DEFERRED_CALL_RELEASES,
     ENGINE_RELEASES,
     PROBE_BY_SHAPE,
+    SCHEDULED_JOB_RELEASES,
     Probe,
     Release,
     Scheduler,
@@ -82,6 +89,7 @@ SCHEDULER_IN_MYPY_WORDS = re.compile(
             r'"(?:start|execute)_workflow" of "Client"',
             r'"defer(?:_async)?" of "(?:Task|JobDeferrer)"',
             r'"(?:submit|map)" of "Task"',
+            r'"call_local" of "TaskWrapper"',
         )
     )
 )
@@ -406,6 +414,14 @@ ENGINE_SCHEDULERS = (
     "defer_async",
 )
 
+# The fourth set on APScheduler's, huey's (a task called directly is `CALLED_TASK`), arq's and saq's.
+SCHEDULED_JOB_SCHEDULERS = (
+    "add_job",
+    *(CALLED_TASK, "s", "schedule", "call_local"),
+    "enqueue_job",
+    *("enqueue", "apply"),
+)
+
 
 def test_every_registered_scheduler_is_looked_for_with_a_probe_that_fits_its_shape() -> None:
     schedulers = registered_schedulers()
@@ -424,9 +440,14 @@ def test_a_name_with_two_shapes_gets_no_probe_and_an_unknown_shape_is_refused() 
             ("Process", True, "tuple and dict"),
             ("Process", False, "tuple and dict"),
             ("__call__", False, "positional and keyword"),
+            ("__await__", False, "positional and keyword"),
         ]
     )
-    assert schedulers == {"apply": Scheduler(None), "Process": Scheduler(None, bare_name=True)}
+    assert schedulers == {
+        "apply": Scheduler(None),
+        "Process": Scheduler(None, bare_name=True),
+        CALLED_TASK: Scheduler(Probe.KEYWORD),
+    }
     with pytest.raises(ValueError, match="'Spread' has no probe yet"):
         schedulers_from_registry([("fan_out", False, "Spread")])
     assert set(PROBE_BY_SHAPE.values()) == {*Probe, None}
@@ -483,6 +504,58 @@ def test_a_minimum_of_calls_applies_once_the_plugin_registers_one_of_its_schedul
     assert_found_once_registered([submit], {("submit", "not_a_scheduler"): 1, ("not_a_scheduler",): 5})
     with pytest.raises(AssertionError, match="submit/not_a_scheduler: 1 calls, fewer than 2"):
         assert_found_once_registered([submit], {("submit", "not_a_scheduler"): 2})
+
+
+TASKS = b"""\
+import huey as h
+
+@h.huey.task()
+def send(to): ...
+
+@celery.task
+def run(): ...
+
+def test():
+    @h.huey.db_periodic_task(crontab())
+    def tick(): ...
+
+    tick()
+    send("a@b.c", delay=1)
+
+def elsewhere():
+    tick()
+    super().__call__(1)
+
+@task
+def bare(): ...
+
+send(to="a@b.c")
+bare()
+"""
+
+
+def test_a_task_called_directly_is_found_by_its_decorator_in_the_scope_that_defines_it() -> None:
+    schedulers = {CALLED_TASK: Scheduler(Probe.KEYWORD)}
+    calls = scheduling_calls_in("m.py", TASKS, schedulers)
+    assert [(c.name, c.first_line) for c in calls] == [
+        (CALLED_TASK, 13),
+        (CALLED_TASK, 14),
+        (CALLED_TASK, 23),
+    ]
+    assert all(c.probe is Probe.KEYWORD for c in calls)
+    assert scheduling_calls_in("m.py", TASKS, {"s": Scheduler(Probe.KEYWORD)}) == []
+
+
+def test_a_wheel_limited_to_some_folders_unpacks_only_their_sources(tmp_path: Path) -> None:
+    wheel = tmp_path / "lib-1.0-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as archive:
+        for member in ("lib/__init__.py", "lib/api.py", "lib/tests/__init__.py", "lib/tests/test_api.py"):
+            archive.writestr(member, "")
+        archive.writestr("lib-1.0.dist-info/METADATA", "")
+    owners = unpack([wheel], tmp_path / "src", {wheel.name: ("lib/tests",)})
+    assert sorted(owners) == ["lib/tests/__init__.py", "lib/tests/test_api.py"]
+    assert not (tmp_path / "src" / "lib" / "api.py").exists()
+    assert sorted(unpack([wheel], tmp_path / "all")) == ["lib/__init__.py", "lib/api.py", *owners]
 
 
 # A call on lines 3-5 of m.py (mypy alone reports it on its first line, the plugin on the argument's line).
@@ -598,7 +671,7 @@ def check_published(releases: Sequence[Release], names: Iterable[str] | None, tm
     """Both mypy runs on the releases' modules that call the schedulers ``names`` (None: every registered
     one), before and after planting the probes."""
     root = tmp_path / "src"
-    owners = unpack(download(releases), root)
+    owners = unpack(download(releases), root, {r.wheel: r.sources for r in releases if r.sources})
     wanted = None if names is None else set(names)
     every = scheduling_calls(root)
     calls = [call for call in every if wanted is None or call.name in wanted]
@@ -663,6 +736,9 @@ class PublishedSet:
     # A library's schedulers -> the calls of them the set holds, required once the plugin registers one of
     # them: a library's entries, once added, must find its calls.
     minimum_calls_once_registered: Mapping[tuple[str, ...], int] = field(default_factory=dict)
+    # Planted mistakes the plugin must report where mypy alone reports nothing: for libraries whose scheduling
+    # calls plain mypy cannot check (``*args: Any``), the only evidence that the plugin checked them.
+    minimum_caught: int = 0
 
 
 # Half or so of what each library's entries found when they were added.
@@ -671,6 +747,14 @@ ENGINE_MINIMUMS = {
     ("map",): 60,
     tuple(f"{verb}_{kind}" for verb in ("start", "execute") for kind in TEMPORAL_TASKS): 60,
     ("defer", "defer_async"): 15,
+}
+# The same for the fourth set, from the calls found when it was added (9 add_job, 353 of huey's tasks, 1
+# enqueue_job, 108 enqueue/apply: saq's and the same spelling on huey and others).
+SCHEDULED_JOB_MINIMUMS = {
+    ("add_job",): 4,
+    (CALLED_TASK, "s", "schedule", "call_local"): 175,
+    ("enqueue_job",): 1,
+    ("enqueue", "apply"): 50,
 }
 
 PUBLISHED_SETS = {
@@ -692,6 +776,18 @@ PUBLISHED_SETS = {
         ENGINE_CALLS_LEFT_TO_MYPY,
         ENGINE_MINIMUMS,
     ),
+    # Plain mypy sees no planted mistake here: huey's calls and arq's and saq's named jobs take ``*args: Any``,
+    # and APScheduler's add_job and huey's schedule pack the task's arguments (no probe).
+    "scheduled-jobs": PublishedSet(
+        SCHEDULED_JOB_RELEASES,
+        SCHEDULED_JOB_SCHEDULERS,
+        250,
+        0,
+        {},
+        {},
+        SCHEDULED_JOB_MINIMUMS,
+        minimum_caught=1,
+    ),
 }
 
 
@@ -707,3 +803,7 @@ def test_the_plugin_agrees_with_mypy_on_published_code(published_set: PublishedS
     assert_found_once_registered(outcome.calls, published_set.minimum_calls_once_registered)
     assert_agree(outcome, published_set.known_disagreements)
     assert_reworded(outcome, published_set.minimum_seen, published_set.left_to_mypy)
+    caught = outcome.probed_comparison.caught
+    assert len(caught) >= published_set.minimum_caught, (
+        f"the plugin alone reported the planted mistake in only {len(caught)} calls"
+    )

@@ -16,6 +16,7 @@ from mypy.nodes import FUNC_NO_INFO, CallExpr, Decorator, Expression, MemberExpr
 from mypy.types import (
     AnyType,
     CallableType,
+    FunctionLike,
     Instance,
     Parameters,
     ParamSpecType,
@@ -26,7 +27,6 @@ from mypy.types import (
     get_proper_type,
 )
 
-from .callables import COROUTINE
 from .compat import type_object_type
 from .schedulers import SchedulerSpec
 
@@ -65,6 +65,24 @@ def task_expression(chk: TypeChecker, expr: Expression, receiver: Instance) -> E
             break
         expr = expr.callee.expr
     return expr
+
+
+def decorated_task(chk: TypeChecker, expr: Expression, receiver: Instance) -> Decorator | None:
+    """The decorated definition the task object ``expr`` (of type ``receiver``) was made from, if found.
+
+    Also through the class it was defined in (``Service.build``, a class method's task).
+    """
+    expr = task_expression(chk, expr, receiver)
+    decorated = _decorated(chk, expr, receiver)
+    if decorated is not None or not isinstance(expr, MemberExpr):
+        return decorated
+    owner = get_proper_type(chk.lookup_type_or_none(expr.expr))
+    if not isinstance(owner, FunctionLike) or not owner.is_type_obj():
+        return None
+    symbol = owner.type_object().get(expr.name)
+    if symbol is not None and isinstance(symbol.node, Decorator) and _makes(symbol.node, receiver):
+        return symbol.node
+    return None
 
 
 def configured(chk: TypeChecker, expr: Expression, receiver: Type) -> bool:
@@ -166,12 +184,9 @@ def scheduled_result(declared: Type, returned: Type, spec: SchedulerSpec) -> Pro
     """The scheduling call's result, carrying what the task returns: ``ObjectRef[R]`` as ``ObjectRef[int]``.
 
     For a scheduler whose declared result is generic in the task's return type alone (one type argument);
-    None for any other. A coroutine the scheduler awaits gives its value.
+    None for any other. An ``async def`` task's coroutine is carried as it is, for `with_awaited_task`.
     """
     proper = get_proper_type(declared)
     if spec.checked_against != "definition" or not isinstance(proper, Instance) or len(proper.args) != 1:
         return None
-    value = get_proper_type(returned)
-    if spec.coroutines == "awaited" and isinstance(value, Instance) and value.type.fullname == COROUTINE:
-        value = get_proper_type(value.args[-1])
-    return proper.copy_modified(args=[value])
+    return proper.copy_modified(args=[returned])

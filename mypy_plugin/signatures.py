@@ -41,6 +41,7 @@ from mypy.types import (
     get_proper_type,
 )
 
+from .awaited_results import with_awaited_target, with_awaited_task
 from .compat import type_object_type
 from .records import Record
 from .schedulers import Mapped, Receiver, SchedulerSpec, SingleOrPacked, Variadic
@@ -217,6 +218,13 @@ def _loosen_packed(arg_types: list[Type], packed: set[int], signature: CallableT
 def scheduler_return_type(
     ctx: FunctionContext | MethodContext, spec: SchedulerSpec, found_again: Mapping[int, Type]
 ) -> Type:
+    """The type of the scheduling call, as declared (`declared_return_type`), with an awaited task's value."""
+    return with_awaited_task(ctx, spec, declared_return_type(ctx, spec, found_again))
+
+
+def declared_return_type(
+    ctx: FunctionContext | MethodContext, spec: SchedulerSpec, found_again: Mapping[int, Type]
+) -> Type:
     """The type of the scheduling call, inferred from the scheduler's declared signature, as mypy infers it.
 
     ``await asyncio.to_thread(f, 1)`` has the type ``f`` returns: mypy infers it from the declared
@@ -237,6 +245,7 @@ def scheduler_return_type(
     typed_args = _typed_arguments(ctx, call, found_again)
     if typed_args is None:
         return ctx.default_return_type
+    typed_args = with_awaited_target(ctx, spec, call, typed_args)
     if spec.solved_from_target and _declared_call(api, declared, typed_args, call, None)[1]:
         from .solving import without_task_arguments
 

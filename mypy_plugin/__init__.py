@@ -24,7 +24,7 @@ from mypy.plugin import (
 from mypy.types import FunctionLike, Instance, Type, get_proper_type
 
 # Importing `errorcodes` registers the codes with mypy, which then accepts them in enable/disable_error_code.
-from . import awaited_results, errorcodes, partials, routes, signatures  # noqa: F401
+from . import errorcodes, partials, routes, signatures  # noqa: F401
 from .callables import PARTIAL
 from .config import BgtypedConfig, load_config
 from .registry import Registry
@@ -278,7 +278,10 @@ class BgtypedPlugin(Plugin):
         spec, returns_fixed_type = entry
         checked = _check_scheduling_call(ctx, spec)
         if checked.returned is not None:
-            return awaited_results.with_awaited_task(ctx, spec, checked.returned)
+            # What a task's definition returns, found for a receiver such as Ray's ``f.remote(...)``.
+            from .awaited_results import with_awaited_task
+
+            return with_awaited_task(ctx, spec, checked.returned)
         if checked.target_reported or returns_fixed_type:
             return ctx.default_return_type
         return _scheduler_return_type(ctx, spec, checked)

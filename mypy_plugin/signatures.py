@@ -41,10 +41,9 @@ from mypy.types import (
     get_proper_type,
 )
 
-from .awaited_results import with_awaited_target, with_awaited_task
 from .compat import type_object_type
 from .records import Record
-from .schedulers import Mapped, Receiver, SchedulerSpec, SingleOrPacked, Variadic
+from .schedulers import Mapped, Param, Receiver, SchedulerSpec, SingleOrPacked, Variadic
 from .task_calls import TASK_KEYWORDS, argument_types, configured_task
 
 
@@ -219,7 +218,13 @@ def scheduler_return_type(
     ctx: FunctionContext | MethodContext, spec: SchedulerSpec, found_again: Mapping[int, Type]
 ) -> Type:
     """The type of the scheduling call, as declared (`declared_return_type`), with an awaited task's value."""
-    return with_awaited_task(ctx, spec, declared_return_type(ctx, spec, found_again))
+    returned = declared_return_type(ctx, spec, found_again)
+    proper = get_proper_type(returned)
+    if spec.coroutines != "awaited" or not isinstance(proper, Instance) or not proper.args:
+        return returned  # nothing in it can hold the task's coroutine
+    from .awaited_results import with_awaited_task
+
+    return with_awaited_task(ctx, spec, returned)
 
 
 def declared_return_type(
@@ -245,7 +250,10 @@ def declared_return_type(
     typed_args = _typed_arguments(ctx, call, found_again)
     if typed_args is None:
         return ctx.default_return_type
-    typed_args = with_awaited_target(ctx, spec, call, typed_args)
+    if spec.coroutines == "awaited" and isinstance(spec.target, Param):
+        from .awaited_results import with_awaited_target
+
+        typed_args = with_awaited_target(ctx, spec, call, typed_args)
     if spec.solved_from_target and _declared_call(api, declared, typed_args, call, None)[1]:
         from .solving import without_task_arguments
 

@@ -903,7 +903,7 @@ PUBLISHED_SETS = {
         KNOWN_ENGINE_DISAGREEMENTS,
         ENGINE_CALLS_LEFT_TO_MYPY,
         ENGINE_MINIMUMS,
-        ENGINE_RESULTS_TYPED_AS_RUN,
+        typed_as_run=ENGINE_RESULTS_TYPED_AS_RUN,
     ),
     # Plain mypy sees no planted mistake here: huey's calls and arq's and saq's named jobs take ``*args: Any``,
     # and APScheduler's add_job and huey's schedule pack the task's arguments (no probe).

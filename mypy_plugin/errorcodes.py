@@ -161,6 +161,13 @@ def fastapi_injection(parameter: str, route: str, subclass: str | None) -> str:
     )
 
 
+def context_keyword(scheduler: str, job: str, keyword: str) -> str:
+    return (
+        f'Task keyword "{keyword}" collides with the parameter of "{job}" that the worker fills with its '
+        f'context: the job scheduled by "{scheduler}" fails at run time'
+    )
+
+
 def option_keyword(scheduler: str, keyword: str, task: str, alternative: str | None) -> str:
     message = (
         f'Keyword "{keyword}" is an option of "{scheduler}", which takes it for itself: {quoted(task)} never '

@@ -13,6 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from bgtyped_fuzzlib.job_verdicts import JobBatchResult, compare_jobs
+from bgtyped_fuzzlib.jobs import JobCase, job_batches
 from bgtyped_fuzzlib.model import Case
 from bgtyped_fuzzlib.reduce import reduce
 from bgtyped_fuzzlib.settings import CALLS, fuzz_settings
@@ -21,6 +23,8 @@ from bgtyped_fuzzlib.verdicts import BatchResult, Disagreement, add_counts, comp
 from hypothesis import given
 
 BATCH_SIZE = 200
+# Jobs named by a string (arq, saq): a tenth as many calls, checked under settings of their own.
+JOB_CALLS = max(CALLS // 10, BATCH_SIZE)
 
 
 @pytest.mark.slow
@@ -47,6 +51,35 @@ def test_plugin_verdict_equals_runtime_verdict(tmp_path: Path, mypy_cache: Path)
     assert totals.calls >= CALLS
     if totals.disagreements:
         pytest.fail(_report(totals.disagreements, tmp_path / "reduce", mypy_cache))
+
+
+@pytest.mark.slow
+def test_plugin_verdict_equals_worker_verdict_on_named_jobs(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, redis_url: str
+) -> None:
+    # The worker settings are plugin settings: a cache of its own keeps the other tests' cache valid.
+    cache = tmp_path_factory.mktemp("mypy-cache-jobs")
+    totals = JobBatchResult()
+
+    @fuzz_settings(-(-JOB_CALLS // BATCH_SIZE))
+    @given(job_batches(BATCH_SIZE))
+    def check_batch(batch: list[JobCase]) -> None:
+        add_counts(totals, compare_jobs(batch, tmp_path, cache, redis_url))
+
+    check_batch()
+    print(
+        f"\n{totals.calls} calls of jobs named by a string: {totals.calls - len(totals.disagreements)} agree, "
+        f"{len(totals.disagreements)} disagree; mypy accepted {totals.static_accepted}, "
+        f"the workers accepted {totals.runtime_accepted}"
+    )
+    for shape, count in sorted(totals.shapes.items()):
+        print(f"  {count:6} {shape}")
+    assert not totals.unexpected, "\n".join(totals.unexpected[:3])
+    assert totals.calls >= JOB_CALLS
+    assert not totals.disagreements, (
+        f"{len(totals.disagreements)} calls where mypy with the plugin and the worker disagree; the first "
+        "ones:\n" + "\n".join(totals.disagreements[:12])
+    )
 
 
 def _report(disagreements: list[Disagreement], workdir: Path, cache: Path) -> str:

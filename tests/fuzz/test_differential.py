@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from bgtyped_fuzzlib.deferred import DeferCase, DeferredResult, compare_deferred, deferred_batches
 from bgtyped_fuzzlib.job_verdicts import JobBatchResult, compare_jobs
 from bgtyped_fuzzlib.jobs import JobCase, job_batches
 from bgtyped_fuzzlib.model import Case
@@ -25,6 +26,8 @@ from hypothesis import given
 BATCH_SIZE = 200
 # Jobs named by a string (arq, saq): a tenth as many calls, checked under settings of their own.
 JOB_CALLS = max(CALLS // 10, BATCH_SIZE)
+# procrastinate's defer, which drops positional arguments: a twentieth as many.
+DEFERRED_CALLS = max(CALLS // 20, BATCH_SIZE)
 
 
 @pytest.mark.slow
@@ -79,6 +82,33 @@ def test_plugin_verdict_equals_worker_verdict_on_named_jobs(
     assert not totals.disagreements, (
         f"{len(totals.disagreements)} calls where mypy with the plugin and the worker disagree; the first "
         "ones:\n" + "\n".join(totals.disagreements[:12])
+    )
+
+
+@pytest.mark.slow
+def test_plugin_verdict_equals_worker_verdict_on_deferred_jobs(tmp_path: Path, mypy_cache: Path) -> None:
+    totals = DeferredResult()
+
+    @fuzz_settings(-(-DEFERRED_CALLS // BATCH_SIZE))
+    @given(deferred_batches(BATCH_SIZE))
+    def check_batch(batch: list[DeferCase]) -> None:
+        add_counts(totals, compare_deferred(batch, tmp_path, mypy_cache))
+
+    check_batch()
+    print(
+        f"\n{totals.calls} procrastinate defer_async calls: "
+        f"{totals.calls - len(totals.disagreements) - totals.context_keyword_missed} agree, "
+        f"{len(totals.disagreements) + totals.context_keyword_missed} disagree; mypy accepted {totals.static_accepted}, "
+        f"the worker accepted {totals.runtime_accepted}; {totals.context_keyword_missed} of the disagreements are "
+        "a `context=` keyword to a pass_context task, which the plugin does not see"
+    )
+    for shape, count in sorted(totals.shapes.items()):
+        print(f"  {count:6} {shape}")
+    assert not totals.unexpected, "\n".join(totals.unexpected[:3])
+    assert totals.calls >= DEFERRED_CALLS
+    assert not totals.disagreements, (
+        f"{len(totals.disagreements)} calls where mypy with the plugin and procrastinate's worker disagree; the "
+        "first ones:\n" + "\n".join(totals.disagreements[:12])
     )
 
 

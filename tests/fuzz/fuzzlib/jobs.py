@@ -192,16 +192,16 @@ CONTEXT_ANNOTATIONS = (
 )
 
 
-def _annotation(rnd: random.Random) -> Annotation:
-    base = rnd.choice(BASES)
+def random_annotation(rnd: random.Random, bases: Sequence[str | None] = BASES) -> Annotation:
+    base = rnd.choice(bases)
     optional = base is not None and rnd.randrange(4) == 0
     return Annotation(base, optional, optional and rnd.random() < 0.5)
 
 
-def _value(rnd: random.Random, annotation: Annotation | None) -> str:
-    """Mostly a value that fits ``annotation``, sometimes any value at all (as `strategies.values`)."""
+def random_value(rnd: random.Random, annotation: Annotation | None, pool: Sequence[str] = ALL_VALUES) -> str:
+    """Mostly a value that fits ``annotation``, sometimes any value of ``pool`` (as `strategies.values`)."""
     if annotation is None or annotation.base not in FITTING_VALUES or rnd.randrange(5) == 0:
-        return rnd.choice(ALL_VALUES)
+        return rnd.choice(pool)
     if annotation.optional and rnd.randrange(4) == 0:
         return "None"
     return rnd.choice(FITTING_VALUES[annotation.base])
@@ -218,12 +218,12 @@ def job_signature(rnd: random.Random, library: Library) -> tuple[Signature, Para
         if kind is Kind.POSITIONAL_OR_KEYWORD:
             has_default = has_default or defaulted  # a positional parameter after a default needs one too
             defaulted = has_default
-        parameters.append(Parameter(name, kind, _annotation(rnd), has_default))
+        parameters.append(Parameter(name, kind, random_annotation(rnd), has_default))
     if rnd.randrange(4) == 0:
-        star = Parameter("args", Kind.VAR_POSITIONAL, _annotation(rnd))
+        star = Parameter("args", Kind.VAR_POSITIONAL, random_annotation(rnd))
         parameters.insert(sum(p.kind is Kind.POSITIONAL_OR_KEYWORD for p in parameters), star)
     if rnd.randrange(4) == 0:
-        parameters.append(Parameter("kwargs", Kind.VAR_KEYWORD, _annotation(rnd)))
+        parameters.append(Parameter("kwargs", Kind.VAR_KEYWORD, random_annotation(rnd)))
     context_kind = rnd.choice((Kind.POSITIONAL_ONLY, Kind.POSITIONAL_OR_KEYWORD))
     context_annotation = rnd.choice(CONTEXT_ANNOTATIONS)
     sync = library is Library.SAQ and rnd.random() < 0.5
@@ -246,14 +246,14 @@ def job_case(rnd: random.Random) -> JobCase:
         count = rnd.randrange(len(positional) + (2 if star or perturb else 1))
         for index in range(count):
             parameter = positional[index] if index < len(positional) else star
-            arguments.append(Argument(_value(rnd, parameter.annotation if parameter else None)))
+            arguments.append(Argument(random_value(rnd, parameter.annotation if parameter else None)))
     elif perturb and rnd.random() < 0.5:
         arguments.append(Argument(rnd.choice(ALL_VALUES)))  # saq's enqueue takes no positional argument
     named: dict[str, Argument] = {}
     reached = positional[count:] if library is Library.ARQ else positional  # saq passes keywords only
     for parameter in [*reached, *(p for p in signature.parameters if p.kind is Kind.KEYWORD_ONLY)]:
         if not parameter.has_default or rnd.random() < 0.5:
-            named[parameter.name] = Argument(_value(rnd, parameter.annotation), parameter.name)
+            named[parameter.name] = Argument(random_value(rnd, parameter.annotation), parameter.name)
     if perturb:
         if named and rnd.random() < 0.5:
             del named[rnd.choice(sorted(named))]

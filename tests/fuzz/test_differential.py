@@ -13,13 +13,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from bgtyped_fuzzlib.deferred import DeferCase, DeferredResult, compare_deferred, deferred_batches
-from bgtyped_fuzzlib.job_verdicts import JobBatchResult, compare_jobs
+from bgtyped_fuzzlib.dask_calls import DaskCase, compare_dask, dask_batches
+from bgtyped_fuzzlib.deferred import DeferCase, compare_deferred, deferred_batches
+from bgtyped_fuzzlib.job_verdicts import compare_jobs
 from bgtyped_fuzzlib.jobs import JobCase, job_batches
 from bgtyped_fuzzlib.model import Case
 from bgtyped_fuzzlib.reduce import reduce
 from bgtyped_fuzzlib.settings import CALLS, fuzz_settings
 from bgtyped_fuzzlib.strategies import batches
+from bgtyped_fuzzlib.tally import WorkerResult
 from bgtyped_fuzzlib.verdicts import BatchResult, Disagreement, add_counts, compare
 from hypothesis import given
 
@@ -28,6 +30,8 @@ BATCH_SIZE = 200
 JOB_CALLS = max(CALLS // 10, BATCH_SIZE)
 # procrastinate's defer, which drops positional arguments: a twentieth as many.
 DEFERRED_CALLS = max(CALLS // 20, BATCH_SIZE)
+# Dask's submit, whose options are keywords of its own: a twentieth as many.
+DASK_CALLS = max(CALLS // 20, BATCH_SIZE)
 
 
 @pytest.mark.slow
@@ -62,7 +66,7 @@ def test_plugin_verdict_equals_worker_verdict_on_named_jobs(
 ) -> None:
     # The worker settings are plugin settings: a cache of its own keeps the other tests' cache valid.
     cache = tmp_path_factory.mktemp("mypy-cache-jobs")
-    totals = JobBatchResult()
+    totals = WorkerResult()
 
     @fuzz_settings(-(-JOB_CALLS // BATCH_SIZE))
     @given(job_batches(BATCH_SIZE))
@@ -70,24 +74,12 @@ def test_plugin_verdict_equals_worker_verdict_on_named_jobs(
         add_counts(totals, compare_jobs(batch, tmp_path, cache, redis_url))
 
     check_batch()
-    print(
-        f"\n{totals.calls} calls of jobs named by a string: {totals.calls - len(totals.disagreements)} agree, "
-        f"{len(totals.disagreements)} disagree; mypy accepted {totals.static_accepted}, "
-        f"the workers accepted {totals.runtime_accepted}"
-    )
-    for shape, count in sorted(totals.shapes.items()):
-        print(f"  {count:6} {shape}")
-    assert not totals.unexpected, "\n".join(totals.unexpected[:3])
-    assert totals.calls >= JOB_CALLS
-    assert not totals.disagreements, (
-        f"{len(totals.disagreements)} calls where mypy with the plugin and the worker disagree; the first "
-        "ones:\n" + "\n".join(totals.disagreements[:12])
-    )
+    _check_worker_totals(totals, JOB_CALLS, "calls of jobs named by a string (arq, saq)")
 
 
 @pytest.mark.slow
 def test_plugin_verdict_equals_worker_verdict_on_deferred_jobs(tmp_path: Path, mypy_cache: Path) -> None:
-    totals = DeferredResult()
+    totals = WorkerResult()
 
     @fuzz_settings(-(-DEFERRED_CALLS // BATCH_SIZE))
     @given(deferred_batches(BATCH_SIZE))
@@ -95,20 +87,32 @@ def test_plugin_verdict_equals_worker_verdict_on_deferred_jobs(tmp_path: Path, m
         add_counts(totals, compare_deferred(batch, tmp_path, mypy_cache))
 
     check_batch()
-    print(
-        f"\n{totals.calls} procrastinate defer_async calls: "
-        f"{totals.calls - len(totals.disagreements) - totals.context_keyword_missed} agree, "
-        f"{len(totals.disagreements) + totals.context_keyword_missed} disagree; mypy accepted {totals.static_accepted}, "
-        f"the worker accepted {totals.runtime_accepted}; {totals.context_keyword_missed} of the disagreements are "
-        "a `context=` keyword to a pass_context task, which the plugin does not see"
-    )
+    known = "a `context=` keyword to a pass_context task, which the plugin does not see"
+    _check_worker_totals(totals, DEFERRED_CALLS, "procrastinate defer_async calls", known)
+
+
+@pytest.mark.slow
+def test_plugin_verdict_equals_worker_verdict_on_dask_options(tmp_path: Path, mypy_cache: Path) -> None:
+    totals = WorkerResult()
+
+    @fuzz_settings(-(-DASK_CALLS // BATCH_SIZE))
+    @given(dask_batches(BATCH_SIZE))
+    def check_batch(batch: list[DaskCase]) -> None:
+        add_counts(totals, compare_dask(batch, tmp_path, mypy_cache))
+
+    check_batch()
+    _check_worker_totals(totals, DASK_CALLS, "Dask submit calls")
+
+
+def _check_worker_totals(totals: WorkerResult, minimum: int, what: str, known: str | None = None) -> None:
+    print(totals.summary(what, known))
     for shape, count in sorted(totals.shapes.items()):
         print(f"  {count:6} {shape}")
     assert not totals.unexpected, "\n".join(totals.unexpected[:3])
-    assert totals.calls >= DEFERRED_CALLS
+    assert totals.calls >= minimum
     assert not totals.disagreements, (
-        f"{len(totals.disagreements)} calls where mypy with the plugin and procrastinate's worker disagree; the "
-        "first ones:\n" + "\n".join(totals.disagreements[:12])
+        f"{len(totals.disagreements)} calls where mypy with the plugin and the worker disagree; the first "
+        "ones:\n" + "\n".join(totals.disagreements[:12])
     )
 
 

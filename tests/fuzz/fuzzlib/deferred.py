@@ -16,7 +16,7 @@ import json
 import logging
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from .jobs import random_annotation, random_value
 from .model import ALL_VALUES, Annotation, Argument, Kind, Parameter, Signature, TargetKind
 from .strategies import BASES
+from .tally import WorkerResult, tally, unexpected_output
 from .verdicts import ACCEPTED, RuntimeVerdict, fresh_namespace, misfit, run_mypy
 
 HEADER = (
@@ -160,31 +161,13 @@ def _batch(rnd: random.Random, size: int) -> list[DeferCase]:
     return [defer_case(rnd) for _ in range(size)]
 
 
-@dataclass
-class DeferredResult:
-    calls: int = 0
-    static_accepted: int = 0
-    runtime_accepted: int = 0
-    shapes: dict[str, int] = field(default_factory=dict)
-    disagreements: list[str] = field(default_factory=list)
-    # Disagreements of one known kind, counted apart (never as agreements): a ``context=`` keyword given to a
-    # task registered with pass_context=True, taken by its ``**kwargs`` as far as the plugin sees. The worker
-    # passes the context positionally, and the job fails; procrastinate's types keep the context's type but
-    # not its name (``Concatenate[JobContext, P]``), so the plugin does not report it.
-    context_keyword_missed: int = 0
-    unexpected: list[str] = field(default_factory=list)
-
-
-def compare_deferred(cases: Sequence[DeferCase], workdir: Path, cache_dir: Path) -> DeferredResult:
+def compare_deferred(cases: Sequence[DeferCase], workdir: Path, cache_dir: Path) -> WorkerResult:
     """Both verdicts on every call, from one mypy run and one run of procrastinate's worker."""
     module = render_deferred(cases)
     run = run_mypy(module.text, workdir, cache_dir)
-    result = DeferredResult(calls=len(cases))
+    result = WorkerResult(calls=len(cases), unexpected=unexpected_output(run, module.call_lines, module.text))
     if run.crashed or run.stray:
-        result.unexpected.append(f"mypy (exit {run.returncode}):\n{run.output[-4000:]}\n{module.text}")
         return result
-    for line_number in sorted(set(run.errors) - set(module.call_lines)):
-        result.unexpected.append(f"error on line {line_number}: {run.errors[line_number]}")
     logger = logging.getLogger("procrastinate")
     level = logger.level
     logger.setLevel(logging.CRITICAL)  # the worker logs every job, and a failed job's traceback
@@ -192,30 +175,22 @@ def compare_deferred(cases: Sequence[DeferCase], workdir: Path, cache_dir: Path)
         verdicts = asyncio.run(_runtime_verdicts(cases, module))
     finally:
         logger.setLevel(level)
-    for case, name, line_number, verdict in zip(
-        cases, module.names, module.call_lines, verdicts, strict=True
-    ):
-        for shape in case.shapes():
-            result.shapes[shape] = result.shapes.get(shape, 0) + 1
-        static_errors = run.errors.get(line_number, [])
-        result.static_accepted += not static_errors
-        result.runtime_accepted += verdict.accepted
-        if verdict.accepted == bool(static_errors) and _context_keyword_missed(case, static_errors):
-            result.context_keyword_missed += 1
-        elif verdict.accepted == bool(static_errors):
-            static = "; ".join(static_errors) or "no error"
-            outcome = "accepted" if verdict.accepted else "rejected"
-            definition = "\n".join(case.render_definition(name))
-            result.disagreements.append(
-                f"{definition}\n{case.render_call(name)}\n    mypy + plugin: {static}\n"
-                f"    runtime: {outcome} ({verdict.reason})\n"
-            )
+
+    def describe(case: DeferCase, index: int, static: str) -> str:
+        name = module.names[index]
+        definition = "\n".join(case.render_definition(name))
+        return f"{definition}\n{case.render_call(name)}\n    mypy + plugin: {static}\n"
+
+    tally(result, cases, module.call_lines, run, verdicts, DeferCase.shapes, describe, context_keyword_missed)
     return result
 
 
-def _context_keyword_missed(case: DeferCase, static_errors: list[str]) -> bool:
+def context_keyword_missed(case: DeferCase, errors: list[str], verdict: RuntimeVerdict) -> bool:
+    """The known blind spot: a ``context=`` keyword to a task registered with pass_context=True, which its
+    ``**kwargs`` takes as far as the plugin sees. The worker passes the context positionally, and the job
+    fails; procrastinate's types keep the context's type but not its name (``Concatenate[JobContext, P]``)."""
     keywords = {a.name for a in case.arguments}
-    return case.context is not None and case.context.name in keywords and not static_errors
+    return case.context is not None and case.context.name in keywords and not errors and not verdict.accepted
 
 
 async def _runtime_verdicts(cases: Sequence[DeferCase], module: Rendered) -> list[RuntimeVerdict]:

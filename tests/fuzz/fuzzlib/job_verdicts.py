@@ -18,7 +18,6 @@ import logging
 import pickle
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,41 +32,31 @@ from saq.worker import Worker as SaqWorker
 
 from .jobs import JOBS_CONFIG, WORKER_MODULE, JobCase, JobModules, Library, render_jobs
 from .model import Kind
+from .tally import WorkerResult, tally, unexpected_output
 from .verdicts import ACCEPTED, RuntimeVerdict, fresh_namespace, misfit, run_mypy
 
 
-@dataclass
-class JobBatchResult:
-    calls: int = 0
-    static_accepted: int = 0
-    runtime_accepted: int = 0
-    shapes: dict[str, int] = field(default_factory=dict)
-    disagreements: list[str] = field(default_factory=list)
-    unexpected: list[str] = field(default_factory=list)
-
-
-def compare_jobs(cases: Sequence[JobCase], workdir: Path, cache_dir: Path, redis_url: str) -> JobBatchResult:
+def compare_jobs(cases: Sequence[JobCase], workdir: Path, cache_dir: Path, redis_url: str) -> WorkerResult:
     """Both verdicts on every call, from one mypy run on the two modules and one run of the workers."""
     modules = render_jobs(cases)
     run = run_mypy(modules.caller, workdir, cache_dir, JOBS_CONFIG, (WORKER_MODULE, modules.worker))
-    result = JobBatchResult(calls=len(cases))
+    result = WorkerResult(
+        calls=len(cases), unexpected=unexpected_output(run, modules.call_lines, _show(modules))
+    )
     if run.crashed or run.stray:
-        result.unexpected.append(f"mypy (exit {run.returncode}):\n{run.output[-4000:]}\n{_show(modules)}")
         return result
-    for line_number in sorted(set(run.errors) - set(modules.call_lines)):
-        result.unexpected.append(f"error on line {line_number} of the caller: {run.errors[line_number]}")
     with _quiet_workers():
         verdicts = asyncio.run(_runtime_verdicts(cases, modules, redis_url))
-    for case, name, line_number, verdict in zip(
-        cases, modules.names, modules.call_lines, verdicts, strict=True
-    ):
-        for shape in case.shapes():
-            result.shapes[shape] = result.shapes.get(shape, 0) + 1
-        static_errors = run.errors.get(line_number, [])
-        result.static_accepted += not static_errors
-        result.runtime_accepted += verdict.accepted
-        if verdict.accepted == bool(static_errors):
-            result.disagreements.append(_describe(case, name, static_errors, verdict))
+
+    def describe(case: JobCase, index: int, static: str) -> str:
+        name = modules.names[index]
+        return (
+            f"--- {case.library.value}: a job listed as {case.listing.value}\n"
+            f"{case.render_definition(name)}\n    listed: {case.render_listing(name)}\n"
+            f"{case.render_call(name)}\n    mypy + plugin: {static}\n"
+        )
+
+    tally(result, cases, modules.call_lines, run, verdicts, JobCase.shapes, describe)
     return result
 
 
@@ -166,16 +155,6 @@ def _taken(case: JobCase, method: str, received: dict[str, Any]) -> str | None:
         if argument.name in parameters and argument.name not in received:
             return f"{method} took {argument.name}= as its own option: the job's parameter never receives it"
     return None
-
-
-def _describe(case: JobCase, name: str, static_errors: list[str], verdict: RuntimeVerdict) -> str:
-    static = "; ".join(static_errors) if static_errors else "no error"
-    return (
-        f"--- {case.library.value}: a job listed as {case.listing.value}\n"
-        f"{case.render_definition(name)}\n    listed: {case.render_listing(name)}\n"
-        f"{case.render_call(name)}\n    mypy + plugin: {static}\n"
-        f"    runtime: {'accepted' if verdict.accepted else 'rejected'} ({verdict.reason})\n"
-    )
 
 
 def _show(modules: JobModules) -> str:

@@ -1,0 +1,73 @@
+"""The totals of a differential test whose runtime verdict comes from a library's own worker (arq, saq,
+procrastinate, Dask): one batch's verdicts laid side by side with mypy's errors on the calls' lines."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from .verdicts import MypyRun, RuntimeVerdict
+
+CaseT = TypeVar("CaseT")
+
+
+@dataclass
+class WorkerResult:
+    calls: int = 0
+    static_accepted: int = 0
+    runtime_accepted: int = 0
+    shapes: dict[str, int] = field(default_factory=dict)
+    disagreements: list[str] = field(default_factory=list)
+    # Disagreements of a kind the test names as a known blind spot of the plugin: counted apart, never as
+    # agreements.
+    known: int = 0
+    unexpected: list[str] = field(default_factory=list)
+
+    def summary(self, what: str, known: str | None = None) -> str:
+        """``known`` says what the known disagreements are, where the test names some."""
+        disagree = len(self.disagreements) + self.known
+        apart = f" ({self.known} of them {known})" if known else ""
+        return (
+            f"\n{self.calls} {what}: {self.calls - disagree} agree, {disagree} disagree{apart}; mypy accepted "
+            f"{self.static_accepted}, the workers accepted {self.runtime_accepted}"
+        )
+
+
+def unexpected_output(run: MypyRun, call_lines: Sequence[int], shown: str) -> list[str]:
+    """A crash, output that is no message on the calls' module, or an error on a line that is no call."""
+    if run.crashed or run.stray:
+        return [f"mypy (exit {run.returncode}):\n{run.output[-4000:]}\n{shown}"]
+    return [
+        f"error on line {line} of the calls' module: {run.errors[line]}"
+        for line in sorted(set(run.errors) - set(call_lines))
+    ]
+
+
+def tally(
+    result: WorkerResult,
+    cases: Sequence[CaseT],
+    call_lines: Sequence[int],
+    run: MypyRun,
+    verdicts: Sequence[RuntimeVerdict],
+    shapes: Callable[[CaseT], list[str]],
+    describe: Callable[[CaseT, int, str], str],
+    known: Callable[[CaseT, list[str], RuntimeVerdict], bool] = lambda case, errors, verdict: False,
+) -> None:
+    """Count each call's verdicts into ``result``; ``describe(case, index, static)`` shows a disagreement."""
+    for index, (case, line, verdict) in enumerate(zip(cases, call_lines, verdicts, strict=True)):
+        for shape in shapes(case):
+            result.shapes[shape] = result.shapes.get(shape, 0) + 1
+        errors = run.errors.get(line, [])
+        result.static_accepted += not errors
+        result.runtime_accepted += verdict.accepted
+        if verdict.accepted != bool(errors):
+            continue
+        if known(case, errors, verdict):
+            result.known += 1
+            continue
+        static = "; ".join(errors) or "no error"
+        outcome = "accepted" if verdict.accepted else "rejected"
+        result.disagreements.append(
+            f"{describe(case, index, static)}    runtime: {outcome} ({verdict.reason})\n"
+        )

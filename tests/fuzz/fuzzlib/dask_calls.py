@@ -140,6 +140,8 @@ def _verdict(case: DaskCase, name: str, namespace: dict[str, Any]) -> RuntimeVer
     try:
         future = eval(call, namespace)
         future.result(timeout=RESULT_TIMEOUT)
+    except TimeoutError:  # never judged: a fault of the run, not of the call
+        return RuntimeVerdict(False, f"no result in {RESULT_TIMEOUT} s", consistent=False)
     except Exception as error:  # whatever submit or the task raised
         return RuntimeVerdict(False, f"{type(error).__name__}: {error}")
     captured = eval(call.replace("client.submit(", "_capture(", 1), namespace)

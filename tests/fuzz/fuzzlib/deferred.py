@@ -211,6 +211,8 @@ def _outcome(case: DeferCase, job: int | str, rows: dict[int, dict[str, Any]]) -
     if isinstance(job, str):
         return RuntimeVerdict(False, job)
     row = rows[job]
+    if row["status"] not in ("succeeded", "failed"):  # never judged: a fault of the run, not of the call
+        return RuntimeVerdict(False, f"the worker left the job {row['status']}", consistent=False)
     if row["status"] != "succeeded":
         return RuntimeVerdict(False, f"the job ended {row['status']}")
     if case.positional:

@@ -125,18 +125,28 @@ async def _run_workers(namespace: dict[str, Any], pool: ArqRedis, queue: RedisQu
         saq_worker.pool.shutdown()
 
 
+# A job the burst worker left in another state was never judged: the run is wrong, not the call.
+_FINISHED = frozenset({Status.COMPLETE, Status.FAILED, Status.ABORTED})
+
+
 async def _outcome(case: JobCase, job: ArqJob | SaqJob | str, queue: RedisQueue) -> RuntimeVerdict:
     if isinstance(job, str):
         return RuntimeVerdict(False, job)
     if isinstance(job, ArqJob):
         info = await job.result_info()
         if info is None:
-            return RuntimeVerdict(False, "the worker did not run the job")
+            return RuntimeVerdict(False, "the worker did not run the job", consistent=False)
         if not info.success:
             return RuntimeVerdict(False, f"the job failed: {info.result!r}")
         args, kwargs = info.args, info.kwargs
     else:
         await job.refresh()
+        if job.status is Status.QUEUED and job.attempts and job.error:
+            # It failed, and is queued again for the retries it was given: they run the same call.
+            last = job.error.strip().splitlines()[-1:] or [""]
+            return RuntimeVerdict(False, f"the job failed, and waits for a retry: {last[0]}")
+        if job.status not in _FINISHED:
+            return RuntimeVerdict(False, f"the worker left the job {job.status.value}", consistent=False)
         if job.status is not Status.COMPLETE:
             last = (job.error or "").strip().splitlines()[-1:] or ["no error recorded"]
             return RuntimeVerdict(False, f"the job ended {job.status.value}: {last[0]}")

@@ -253,7 +253,10 @@ def job_case(rnd: random.Random) -> JobCase:
     reached = positional[count:] if library is Library.ARQ else positional  # saq passes keywords only
     for parameter in [*reached, *(p for p in signature.parameters if p.kind is Kind.KEYWORD_ONLY)]:
         if not parameter.has_default or rnd.random() < 0.5:
-            named[parameter.name] = Argument(random_value(rnd, parameter.annotation), parameter.name)
+            # A keyword named like an option is the library's: it gets a value the worker runs with (a saq
+            # job whose key is a list breaks the worker's loop that dequeued it).
+            value = library.options.get(parameter.name) or random_value(rnd, parameter.annotation)
+            named[parameter.name] = Argument(value, parameter.name)
     if perturb:
         if named and rnd.random() < 0.5:
             del named[rnd.choice(sorted(named))]

@@ -59,6 +59,10 @@ def tally(
         for shape in shapes(case):
             result.shapes[shape] = result.shapes.get(shape, 0) + 1
         errors = run.errors.get(line, [])
+        if not verdict.consistent:  # the worker gave no verdict: a fault of the run, shown with the call
+            result.unexpected.append(
+                f"{describe(case, index, '; '.join(errors))}    runtime: {verdict.reason}"
+            )
         result.static_accepted += not errors
         result.runtime_accepted += verdict.accepted
         if verdict.accepted != bool(errors):

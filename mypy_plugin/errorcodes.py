@@ -161,10 +161,11 @@ def fastapi_injection(parameter: str, route: str, subclass: str | None) -> str:
     )
 
 
-def context_keyword(scheduler: str, job: str, keyword: str) -> str:
+def context_keyword(job: str, keyword: str, scheduler: str | None = None) -> str:
+    scheduled = f'the job scheduled by "{scheduler}"' if scheduler else "the job"
     return (
         f'Task keyword "{keyword}" collides with the parameter of "{job}" that the worker fills with its '
-        f'context: the job scheduled by "{scheduler}" fails at run time'
+        f"context: {scheduled} fails at run time"
     )
 
 

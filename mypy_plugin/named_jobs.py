@@ -97,7 +97,7 @@ def named_job(
         return None
     context = _context_keyword(declared, keywords)
     if context is not None:
-        message = errorcodes.context_keyword(scheduler, name_expr.value, context)
+        message = errorcodes.context_keyword(name_expr.value, context, scheduler)
         api.fail(message, name_expr, code=errorcodes.TASK_RESERVED_KEYWORD)
         return None
     signature = _after_context(declared)

@@ -20,7 +20,7 @@ from bgtyped_fuzzlib.jobs import JobCase, job_batches
 from bgtyped_fuzzlib.model import Case
 from bgtyped_fuzzlib.reduce import reduce
 from bgtyped_fuzzlib.settings import CALLS, fuzz_settings
-from bgtyped_fuzzlib.strategies import batches
+from bgtyped_fuzzlib.strategies import MYPY_VERSION, batches
 from bgtyped_fuzzlib.tally import WorkerResult
 from bgtyped_fuzzlib.verdicts import BatchResult, Disagreement, add_counts, compare
 from hypothesis import given
@@ -78,17 +78,20 @@ def test_plugin_verdict_equals_worker_verdict_on_named_jobs(
 
 
 @pytest.mark.slow
-def test_plugin_verdict_equals_worker_verdict_on_deferred_jobs(tmp_path: Path, mypy_cache: Path) -> None:
+def test_plugin_verdict_equals_worker_verdict_on_deferred_jobs(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, mypy_cache: Path
+) -> None:
     totals = WorkerResult()
 
     @fuzz_settings(-(-DEFERRED_CALLS // BATCH_SIZE))
     @given(deferred_batches(BATCH_SIZE))
     def check_batch(batch: list[DeferCase]) -> None:
-        add_counts(totals, compare_deferred(batch, tmp_path, mypy_cache))
+        # mypy before 2.4 crashes on procrastinate's types read from its cache: a cold cache for each batch.
+        cache = mypy_cache if MYPY_VERSION >= (2, 4) else tmp_path_factory.mktemp("mypy-cache-deferred")
+        add_counts(totals, compare_deferred(batch, tmp_path, cache))
 
     check_batch()
-    known = "a `context=` keyword to a pass_context task, which the plugin does not see"
-    _check_worker_totals(totals, DEFERRED_CALLS, "procrastinate defer_async calls", known)
+    _check_worker_totals(totals, DEFERRED_CALLS, "procrastinate defer_async calls")
 
 
 @pytest.mark.slow
@@ -104,8 +107,8 @@ def test_plugin_verdict_equals_worker_verdict_on_dask_options(tmp_path: Path, my
     _check_worker_totals(totals, DASK_CALLS, "Dask submit calls")
 
 
-def _check_worker_totals(totals: WorkerResult, minimum: int, what: str, known: str | None = None) -> None:
-    print(totals.summary(what, known))
+def _check_worker_totals(totals: WorkerResult, minimum: int, what: str) -> None:
+    print(totals.summary(what))
     for shape, count in sorted(totals.shapes.items()):
         print(f"  {count:6} {shape}")
     assert not totals.unexpected, "\n".join(totals.unexpected[:3])

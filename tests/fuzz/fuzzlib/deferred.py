@@ -181,16 +181,8 @@ def compare_deferred(cases: Sequence[DeferCase], workdir: Path, cache_dir: Path)
         definition = "\n".join(case.render_definition(name))
         return f"{definition}\n{case.render_call(name)}\n    mypy + plugin: {static}\n"
 
-    tally(result, cases, module.call_lines, run, verdicts, DeferCase.shapes, describe, context_keyword_missed)
+    tally(result, cases, module.call_lines, run, verdicts, DeferCase.shapes, describe)
     return result
-
-
-def context_keyword_missed(case: DeferCase, errors: list[str], verdict: RuntimeVerdict) -> bool:
-    """The known blind spot: a ``context=`` keyword to a task registered with pass_context=True, which its
-    ``**kwargs`` takes as far as the plugin sees. The worker passes the context positionally, and the job
-    fails; procrastinate's types keep the context's type but not its name (``Concatenate[JobContext, P]``)."""
-    keywords = {a.name for a in case.arguments}
-    return case.context is not None and case.context.name in keywords and not errors and not verdict.accepted
 
 
 async def _runtime_verdicts(cases: Sequence[DeferCase], module: Rendered) -> list[RuntimeVerdict]:

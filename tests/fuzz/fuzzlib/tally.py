@@ -19,17 +19,12 @@ class WorkerResult:
     runtime_accepted: int = 0
     shapes: dict[str, int] = field(default_factory=dict)
     disagreements: list[str] = field(default_factory=list)
-    # Disagreements of a kind the test names as a known blind spot of the plugin: counted apart, never as
-    # agreements.
-    known: int = 0
     unexpected: list[str] = field(default_factory=list)
 
-    def summary(self, what: str, known: str | None = None) -> str:
-        """``known`` says what the known disagreements are, where the test names some."""
-        disagree = len(self.disagreements) + self.known
-        apart = f" ({self.known} of them {known})" if known else ""
+    def summary(self, what: str) -> str:
+        disagree = len(self.disagreements)
         return (
-            f"\n{self.calls} {what}: {self.calls - disagree} agree, {disagree} disagree{apart}; mypy accepted "
+            f"\n{self.calls} {what}: {self.calls - disagree} agree, {disagree} disagree; mypy accepted "
             f"{self.static_accepted}, the workers accepted {self.runtime_accepted}"
         )
 
@@ -52,7 +47,6 @@ def tally(
     verdicts: Sequence[RuntimeVerdict],
     shapes: Callable[[CaseT], list[str]],
     describe: Callable[[CaseT, int, str], str],
-    known: Callable[[CaseT, list[str], RuntimeVerdict], bool] = lambda case, errors, verdict: False,
 ) -> None:
     """Count each call's verdicts into ``result``; ``describe(case, index, static)`` shows a disagreement."""
     for index, (case, line, verdict) in enumerate(zip(cases, call_lines, verdicts, strict=True)):
@@ -66,9 +60,6 @@ def tally(
         result.static_accepted += not errors
         result.runtime_accepted += verdict.accepted
         if verdict.accepted != bool(errors):
-            continue
-        if known(case, errors, verdict):
-            result.known += 1
             continue
         static = "; ".join(errors) or "no error"
         outcome = "accepted" if verdict.accepted else "rejected"

@@ -161,6 +161,14 @@ def fastapi_injection(parameter: str, route: str, subclass: str | None) -> str:
     )
 
 
+def context_keyword(job: str, keyword: str, scheduler: str | None = None) -> str:
+    scheduled = f'the job scheduled by "{scheduler}"' if scheduler else "the job"
+    return (
+        f'Task keyword "{keyword}" collides with the parameter of "{job}" that the worker fills with its '
+        f"context: {scheduled} fails at run time"
+    )
+
+
 def option_keyword(scheduler: str, keyword: str, task: str, alternative: str | None) -> str:
     message = (
         f'Keyword "{keyword}" is an option of "{scheduler}", which takes it for itself: {quoted(task)} never '

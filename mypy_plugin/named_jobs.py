@@ -93,7 +93,14 @@ def named_job(
     if _PACKED_KEYWORDS in jobs.options and _PACKED_KEYWORDS in keywords:
         return None
     declared = get_proper_type(_node_type(node))
-    signature = None if declared is None else _after_context(declared)
+    if declared is None:
+        return None
+    context = _context_keyword(declared, keywords)
+    if context is not None:
+        message = errorcodes.context_keyword(name_expr.value, context, scheduler)
+        api.fail(message, name_expr, code=errorcodes.TASK_RESERVED_KEYWORD)
+        return None
+    signature = _after_context(declared)
     return None if signature is None else NamedJob(name_expr.value, signature)
 
 
@@ -185,6 +192,19 @@ def _node_type(node: SymbolNode) -> Type | None:
         return node.var.type
     if isinstance(node, FuncDef | OverloadedFuncDef | Var):
         return node.type
+    return None
+
+
+def _context_keyword(signature: ProperType, keywords: list[str | None]) -> str | None:
+    """The name of the parameter taking the worker's context, when the call gives it as a keyword too:
+    the worker passes the context positionally, and the job fails with "multiple values" (a positional-only
+    context leaves the name to ``**kwargs``)."""
+    items = signature.items if isinstance(signature, Overloaded) else [signature]
+    for item in items:
+        if isinstance(item, CallableType) and item.arg_kinds and item.arg_kinds[0] in (ARG_POS, ARG_OPT):
+            name = item.arg_names[0]
+            if name is not None and name in keywords:
+                return name
     return None
 
 

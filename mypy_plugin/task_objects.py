@@ -15,6 +15,7 @@ from mypy.types import (
     get_proper_type,
 )
 
+from . import errorcodes
 from .callables import Callee, Unchecked
 from .schedulers import Receiver
 from .task_calls import TaskCall
@@ -82,8 +83,38 @@ def bound_method_task(api: TypeChecker, expr: Expression, signature: CallableTyp
 def receiver_target(api: TypeChecker, task: TaskCall, target: Receiver) -> Callee | Unchecked:
     """The task a receiver whose type arguments carry its signature stands for, bound if it is a method."""
     signature = receiver_signature(api, task.target_type, target)
-    if signature is None:
+    if signature is None or context_keyword_given(api, task, target):
         return Unchecked()
     if target.binds_methods:
         signature = bound_method_task(api, task.target, signature)
     return Callee(signature)
+
+
+def context_keyword_given(api: TypeChecker, task: TaskCall, target: Receiver) -> bool:
+    """Report a keyword named like the parameter the worker fills with its context (`Receiver.context`).
+
+    The name is the definition's: the task's type keeps the context's type, not its name. A positional-only
+    context leaves the name to the task's ``**kwargs``.
+    """
+    if target.context is None:
+        return False
+    proper = get_proper_type(task.target_type)
+    if not isinstance(proper, Instance) or not proper.args:
+        return False
+    full = get_proper_type(proper.args[0])
+    if not isinstance(full, Parameters | CallableType) or not full.arg_types:
+        return False
+    first = get_proper_type(full.arg_types[0])
+    if not isinstance(first, Instance) or not first.type.has_base(target.context):
+        return False
+    node = task.target.node if isinstance(task.target, RefExpr) else None
+    if not isinstance(node, Decorator) or not node.func.arguments:
+        return False
+    context = node.func.arguments[0]
+    name = context.variable.name
+    if context.pos_only or name not in task.names:
+        return False
+    argument = task.args[task.names.index(name)]
+    message = errorcodes.context_keyword(node.func.name, name)
+    api.fail(message, argument, code=errorcodes.TASK_RESERVED_KEYWORD)
+    return True

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from .spec import JobNames, Param, SchedulerSpec
+from .spec import JobNames, Param, SchedulerSpec, Variadic
 
 # ``ArqRedis.enqueue_job``'s own keyword-only parameters.
 ARQ_OPTIONS: Final = frozenset(
@@ -23,6 +23,8 @@ SCHEDULERS: Final[tuple[SchedulerSpec, ...]] = (
         member="enqueue_job",
         name="enqueue_job",
         target=Param("function", 0, job_names=ARQ_JOBS),
+        # Declared parameters of ``enqueue_job``: a job parameter of the same name never receives them.
+        arguments=Variadic(options=ARQ_OPTIONS),
         reserved_keywords=frozenset({"self", "function"}),
     ),
 )

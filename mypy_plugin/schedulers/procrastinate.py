@@ -19,6 +19,9 @@ _KEYWORDS_ONLY: Final = Variadic(args="_", kwargs="task_kwargs", drops_positiona
 # ``defer(self, ...)``: a task keyword named ``self`` is given twice.
 _RESERVED: Final = frozenset({"self"})
 _ALTERNATIVE: Final = "configure(task_kwargs={...}).defer()"
+# A ``pass_context=True`` task is ``Task[Concatenate[JobContext, P], R, P]``: the worker passes the context
+# first, positionally.
+_CONTEXT: Final = "procrastinate.job_context.JobContext"
 
 SCHEDULERS: Final[tuple[SchedulerSpec, ...]] = tuple(
     SchedulerSpec(
@@ -33,11 +36,15 @@ SCHEDULERS: Final[tuple[SchedulerSpec, ...]] = tuple(
     )
     for member in ("defer", "defer_async")
     for owner, target in (
-        (_TASK, Receiver(parameters=2, returns=1)),
+        (_TASK, Receiver(parameters=2, returns=1, context=_CONTEXT)),
         (
             "procrastinate.jobs.JobDeferrer",
             Receiver(
-                parameters=2, returns=1, configured_by=(_TASK, "configure"), merged_keywords="task_kwargs"
+                parameters=2,
+                returns=1,
+                configured_by=(_TASK, "configure"),
+                merged_keywords="task_kwargs",
+                context=_CONTEXT,
             ),
         ),
     )

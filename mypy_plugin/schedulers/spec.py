@@ -93,9 +93,20 @@ class Receiver(Record):
     call is not one.
     ``binds_methods``: a task defined in a class body and reached through an instance (``Svc().meth``) is
     given the instance as its first argument.
+    ``context``: the class of a context the worker passes positionally before the caller's arguments, where
+    the task's full signature (the ParamSpec at index 0) starts with it and the one the caller gives does
+    not (procrastinate's ``pass_context=True``): a caller's keyword named like that parameter collides.
     """
 
-    __slots__ = ("attribute", "binds_methods", "configured_by", "merged_keywords", "parameters", "returns")
+    __slots__ = (
+        "attribute",
+        "binds_methods",
+        "configured_by",
+        "context",
+        "merged_keywords",
+        "parameters",
+        "returns",
+    )
 
     def __init__(
         self,
@@ -105,6 +116,7 @@ class Receiver(Record):
         configured_by: tuple[str, str] | None = None,
         merged_keywords: str | None = None,
         binds_methods: bool = False,
+        context: str | None = None,
     ) -> None:
         self.attribute: Final = attribute
         self.parameters: Final = parameters
@@ -112,6 +124,7 @@ class Receiver(Record):
         self.configured_by: Final = configured_by
         self.merged_keywords: Final = merged_keywords
         self.binds_methods: Final = binds_methods
+        self.context: Final = context
 
 
 class SignatureReceiver(Receiver):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -28,6 +29,24 @@ def _register_fuzzlib() -> None:
 
 
 _register_fuzzlib()
+
+
+def _queue_tests_conftest() -> types.ModuleType:
+    """The queue tests' conftest, whose Redis server (started for the session, installed in CI when
+    missing) the differential test of jobs named by a string runs its workers against."""
+    name = "bgtyped_queue_conftest"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(
+            name, Path(__file__).parent.parent / "queues" / "conftest.py"
+        )
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+redis_url = _queue_tests_conftest().redis_url
 
 
 @pytest.fixture(scope="session")

@@ -55,21 +55,35 @@ class MypyRun:
         return self.returncode not in (0, 1) or "INTERNAL ERROR" in self.output or "Traceback" in self.output
 
 
-def run_mypy(source: str, workdir: Path, cache_dir: Path, config: str = MYPY_CONFIG) -> MypyRun:
+def run_mypy(
+    source: str,
+    workdir: Path,
+    cache_dir: Path,
+    config: str = MYPY_CONFIG,
+    companion: tuple[str, str] | None = None,
+) -> MypyRun:
     """Type-check ``source`` with the plugin (or as ``config`` says), from a directory outside the repository.
 
     Every run checks a module of a new name: mypy trusts a cached module whose path (as given), size and
     mtime (in whole seconds) are unchanged, so rewriting one file in place could replay an earlier
-    module's verdicts.
+    module's verdicts. ``companion`` (a module's name and source) is checked beside it, from a directory of
+    its own for each run, for the same reason: the path changes, so mypy compares the source.
     """
     workdir.mkdir(parents=True, exist_ok=True)
-    module = f"{MODULE_NAME}_{os.getpid()}_{next(_module_numbers)}"
+    number = next(_module_numbers)
+    module = f"{MODULE_NAME}_{os.getpid()}_{number}"
     (workdir / f"{module}.py").write_text(source)
+    files = [f"{module}.py"]
+    if companion is not None:
+        directory = workdir / f"{MODULE_NAME}_{os.getpid()}_{number}_companion"
+        directory.mkdir()
+        (directory / f"{companion[0]}.py").write_text(companion[1])
+        files.append(f"{directory.name}/{companion[0]}.py")
     config_file = f"mypy-{hashlib.sha256(config.encode()).hexdigest()[:8]}.ini"
     (workdir / config_file).write_text(config)
     command = [
         sys.executable, "-m", "mypy", "--config-file", config_file, "--cache-dir", str(cache_dir),
-        "--no-error-summary", "--hide-error-context", "--no-pretty", f"{module}.py",
+        "--no-error-summary", "--hide-error-context", "--no-pretty", *files,
     ]  # fmt: skip
     result = subprocess.run(command, cwd=workdir, capture_output=True, text=True, timeout=600)
     output = result.stdout + result.stderr

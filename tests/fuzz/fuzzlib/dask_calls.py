@@ -19,7 +19,7 @@ from typing import Any
 import distributed
 from hypothesis import strategies as st
 
-from .jobs import random_annotation, random_value
+from .jobs import random_annotation, random_parameters, random_value
 from .model import ALL_VALUES, Argument, Kind, Parameter, Signature, TargetKind
 from .tally import WorkerResult, tally, unexpected_output
 from .verdicts import ACCEPTED, RuntimeVerdict, fresh_namespace, misfit, run_mypy
@@ -60,16 +60,8 @@ class DaskCase:
 
 
 def dask_case(rnd: random.Random) -> DaskCase:
-    names = rnd.sample(NAMES, rnd.randrange(4))
-    kinds = sorted(rnd.choice((Kind.POSITIONAL_OR_KEYWORD, Kind.KEYWORD_ONLY)) for _ in names)
-    parameters: list[Parameter] = []
-    defaulted = False
-    for name, kind in zip(names, kinds, strict=True):
-        has_default = rnd.randrange(3) == 0
-        if kind is Kind.POSITIONAL_OR_KEYWORD:
-            has_default = has_default or defaulted
-            defaulted = has_default
-        parameters.append(Parameter(name, kind, random_annotation(rnd), has_default))
+    parameters = random_parameters(rnd, NAMES)
+    names = [p.name for p in parameters]
     if rnd.randrange(4) == 0:
         parameters.append(Parameter("kwargs", Kind.VAR_KEYWORD, random_annotation(rnd)))
     signature = Signature(tuple(parameters), rnd.choice((TargetKind.FUNCTION, TargetKind.ASYNC_FUNCTION)))

@@ -207,9 +207,9 @@ def random_value(rnd: random.Random, annotation: Annotation | None, pool: Sequen
     return rnd.choice(FITTING_VALUES[annotation.base])
 
 
-def job_signature(rnd: random.Random, library: Library) -> tuple[Signature, Parameter]:
-    """A job's parameters after its context, and the context parameter (arq runs coroutine functions only)."""
-    names = rnd.sample(JOB_NAMES, rnd.randrange(4))
+def random_parameters(rnd: random.Random, pool: Sequence[str]) -> list[Parameter]:
+    """Up to three parameters named from ``pool``, positional-or-keyword before keyword-only, some defaulted."""
+    names = rnd.sample(pool, rnd.randrange(4))
     kinds = sorted(rnd.choice((Kind.POSITIONAL_OR_KEYWORD, Kind.KEYWORD_ONLY)) for _ in names)
     parameters: list[Parameter] = []
     defaulted = False
@@ -219,6 +219,12 @@ def job_signature(rnd: random.Random, library: Library) -> tuple[Signature, Para
             has_default = has_default or defaulted  # a positional parameter after a default needs one too
             defaulted = has_default
         parameters.append(Parameter(name, kind, random_annotation(rnd), has_default))
+    return parameters
+
+
+def job_signature(rnd: random.Random, library: Library) -> tuple[Signature, Parameter]:
+    """A job's parameters after its context, and the context parameter (arq runs coroutine functions only)."""
+    parameters = random_parameters(rnd, JOB_NAMES)
     if rnd.randrange(4) == 0:
         star = Parameter("args", Kind.VAR_POSITIONAL, random_annotation(rnd))
         parameters.insert(sum(p.kind is Kind.POSITIONAL_OR_KEYWORD for p in parameters), star)

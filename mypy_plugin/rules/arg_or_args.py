@@ -7,8 +7,8 @@ from mypy.errorcodes import CALL_ARG
 from mypy.plugin import FunctionContext, MethodContext
 
 from .. import errorcodes
+from ..packed_arguments import given_value
 from ..schedulers import SchedulerSpec, SingleOrPacked
-from ..task_calls import given_value
 
 
 def report_arg_and_args(api: TypeChecker, ctx: FunctionContext | MethodContext, spec: SchedulerSpec) -> bool:

@@ -441,26 +441,35 @@ class Probe(Enum):
     # One argument after a target given alone: for schedulers that pass the task a single argument of their
     # own (Temporal's ``arg``), planted only where the call gives none, so that it is the task's argument.
     ARGUMENT = "argument"
+    # ``kwargs={"bgtyped_probe": 0}``: for schedulers that take the task's keywords packed in a dict, by the
+    # name the registry gives that parameter; planted where the call gives none (nor ``**`` anything), or as
+    # the first item of the literal dict it gives.
+    PACKED = "packed"
 
 
 # The probe that fits each shape of the task's arguments in the plugin's registry (bgtyped.mypy.schedulers's
-# data model), as `REGISTRY_SCRIPT` names the shapes. None where the arguments come as a tuple and a dict
-# (``args=``, ``kwargs=``) or as iterables of items: no mistake fits every spelling of them.
+# data model), as `REGISTRY_SCRIPT` names the shapes. None where the arguments come as iterables of items: no
+# mistake fits every spelling of them.
 PROBE_BY_SHAPE: Mapping[str, Probe | None] = {
     "positional and keyword": Probe.KEYWORD,
     "positional": Probe.POSITIONAL,
-    "tuple and dict": None,
+    "tuple and dict": Probe.PACKED,
     "items and keywords": Probe.KEYWORD,
     "items": None,
     "one or a sequence": Probe.ARGUMENT,
 }
 
 # Each scheduling entry of the installed plugin: its spelling, whether code calls it by a bare name (a
-# function or a class) or only as a method, and its shape. Run in a directory of its own: in the repository,
+# function or a class) or only as a method, its shape, and for a tuple and a dict, the dict's parameter as
+# ``[name, position]`` (null where it has no name). Run in a directory of its own: in the repository,
 # ``bgtyped`` would be the runtime's source, without the plugin.
 REGISTRY_SCRIPT = """
 import json
 from bgtyped.mypy.schedulers import builtin_schedulers
+
+def packed(arguments):
+    param = getattr(arguments, "kwargs", None) if type(arguments).__name__ == "Packed" else None
+    return (param.name, param.position) if param is not None and param.name else None
 
 def shape(arguments):
     kind = type(arguments).__name__
@@ -477,9 +486,9 @@ def shape(arguments):
 
 print(json.dumps(sorted({
     (spec.name if spec.member == "__init__" else spec.member, spec.member == "__init__" or not spec.is_method,
-     shape(spec.arguments))
+     shape(spec.arguments), packed(spec.arguments))
     for spec in builtin_schedulers() if spec.schedules
-})))
+}, key=repr)))
 """
 
 
@@ -502,29 +511,56 @@ class Scheduler:
     # on an object that is not an imported module: builtin ``map(f, xs)`` is not Dask's ``client.map``, and
     # ``ray.remote(f)`` makes a task instead of scheduling one.
     bare_name: bool = False
+    # For `Probe.PACKED`: the scheduler's parameter for the task's keyword dict, and its position where a
+    # call may give it positionally (None: by name only).
+    packed: tuple[str, int | None] | None = None
 
 
-def schedulers_from_registry(entries: Iterable[tuple[str, bool, str]]) -> dict[str, Scheduler]:
-    """The schedulers by spelled name, from the registry's ``(name, called by its bare name, shape)`` entries.
+# A scheduling entry of the registry: (name, called by its bare name, shape, the packed keywords' parameter).
+RegistryEntry = tuple[str, bool, str, tuple[str, int | None] | None]
 
-    A name registered with two shapes gets no probe (a mistake that fits one would be the other's own error);
-    of the special methods, ``__call__`` (the task called directly, `CALLED_TASK`) is kept, to be found
-    through the decorator that made the task, and the others are left out.
+
+def merged_packed(params: set[tuple[str, int | None] | None]) -> Scheduler | None:
+    """The scheduler of the entries of one name that take a tuple and a dict, if they name the dict alike.
+
+    Entries that name it differently (Celery's ``kwargs``, multiprocessing's ``kwds``) or not at all leave
+    no keyword that every one of them accepts: None. Its earliest position stands for all of them, so that a
+    call giving it positionally to any of them gets no probe.
+    """
+    names = {param[0] if param else None for param in params}
+    if len(names) != 1 or None in names:
+        return None
+    positions = [param[1] for param in params if param and param[1] is not None]
+    return Scheduler(Probe.PACKED, packed=(next(iter(names)), min(positions, default=None)))
+
+
+def schedulers_from_registry(entries: Iterable[RegistryEntry]) -> dict[str, Scheduler]:
+    """The schedulers by spelled name, from the registry's ``(name, called by its bare name, shape, packed
+    keywords' parameter)`` entries.
+
+    A name registered with two shapes gets no probe (a mistake that fits one would be the other's own error),
+    nor does one whose entries take a tuple and a dict under different names (`merged_packed`); of the
+    special methods, ``__call__`` (the task called directly, `CALLED_TASK`) is kept, to be found through the
+    decorator that made the task, and the others are left out.
     Raises `ValueError` for a shape `PROBE_BY_SHAPE` does not know: the probe that fits it must be chosen.
     """
     shapes: dict[str, set[str]] = {}
     bare: dict[str, bool] = {}
-    for name, bare_name, shape in entries:
+    packed: dict[str, set[tuple[str, int | None] | None]] = {}
+    for name, bare_name, shape, keywords in entries:
         if shape not in PROBE_BY_SHAPE:
             raise ValueError(f"{name}: the shape {shape!r} has no probe yet: add one to PROBE_BY_SHAPE")
         if name.startswith("__") and name != CALLED_TASK:
             continue
         shapes.setdefault(name, set()).add(shape)
         bare[name] = bare.get(name, False) or bare_name
-    return {
-        name: Scheduler(PROBE_BY_SHAPE[next(iter(kinds))] if len(kinds) == 1 else None, bare[name])
-        for name, kinds in shapes.items()
-    }
+        packed.setdefault(name, set()).add(keywords)
+    schedulers = {}
+    for name, kinds in shapes.items():
+        probe = PROBE_BY_SHAPE[next(iter(kinds))] if len(kinds) == 1 else None
+        scheduler = merged_packed(packed[name]) if probe is Probe.PACKED else Scheduler(probe)
+        schedulers[name] = replace(scheduler or Scheduler(None), bare_name=bare[name])
+    return schedulers
 
 
 def registered_schedulers() -> dict[str, Scheduler]:
@@ -537,7 +573,10 @@ def registered_schedulers() -> dict[str, Scheduler]:
         registry = subprocess.run(
             [sys.executable, "-c", REGISTRY_SCRIPT], cwd=elsewhere, capture_output=True, text=True, check=True
         )
-    return schedulers_from_registry(tuple(entry) for entry in json.loads(registry.stdout))
+    return schedulers_from_registry(
+        (name, bare, shape, (keywords[0], keywords[1]) if keywords else None)
+        for name, bare, shape, keywords in json.loads(registry.stdout)
+    )
 
 
 def imported_modules(tree: ast.Module) -> set[str]:
@@ -594,13 +633,40 @@ def end_of(node: ast.expr | ast.keyword) -> tuple[int, int]:
     return node.end_lineno, node.end_col_offset
 
 
-def probe_position(call: ast.Call, probe: Probe | None) -> tuple[tuple[int, int], bool] | None:
-    """Where the probe goes, and whether it is the call's first argument; None where it does not fit."""
+def after_arguments(call: ast.Call) -> tuple[tuple[int, int], bool]:
+    """Where an argument is added after the call's others, and whether it is the first."""
+    last = max(map(end_of, [*call.args, *call.keywords]), default=None)
+    # ``handle.method.remote()``: before the closing parenthesis, the call's last byte.
+    return (last, False) if last is not None else ((end_of(call)[0], end_of(call)[1] - 1), True)
+
+
+def packed_position(call: ast.Call, packed: tuple[str, int | None]) -> tuple[tuple[int, int], bool] | None:
+    """Where `Probe.PACKED` goes: after the arguments where the call gives no dict of keywords, else at the
+    start of the literal dict it gives, and whether that dict is empty; None where the dict is another
+    expression, may be given positionally or unpacked (``*args``, ``**options``), or holds ``**`` items."""
+    keyword, position = packed
+    starred = any(isinstance(a, ast.Starred) for a in call.args)
+    given_positionally = position is not None and (starred or len(call.args) > position)
+    if given_positionally or any(k.arg is None for k in call.keywords):
+        return None
+    given = [k.value for k in call.keywords if k.arg == keyword]
+    if not given:
+        return after_arguments(call)
+    value = given[0]
+    if not isinstance(value, ast.Dict) or None in value.keys:
+        return None
+    return (value.lineno, value.col_offset + 1), not value.keys
+
+
+def probe_position(call: ast.Call, scheduler: Scheduler) -> tuple[tuple[int, int], bool] | None:
+    """Where the scheduler's probe goes, and whether it stands alone (the call's first argument, or the
+    only item of `Probe.PACKED`'s literal dict); None where it does not fit."""
+    probe = scheduler.probe
     positional = not any(isinstance(a, ast.Starred) for a in call.args)
     if probe is Probe.KEYWORD:
-        last = max(map(end_of, [*call.args, *call.keywords]), default=None)
-        # ``handle.method.remote()``: before the closing parenthesis, the call's last byte.
-        return (last, False) if last is not None else ((end_of(call)[0], end_of(call)[1] - 1), True)
+        return after_arguments(call)
+    if probe is Probe.PACKED and scheduler.packed is not None:
+        return packed_position(call, scheduler.packed)
     if probe is Probe.POSITIONAL and call.args and positional:
         # After the last positional argument, before any keyword: ``f(fn, x, 0, name=...)``.
         return end_of(call.args[-1]), False
@@ -622,8 +688,10 @@ class SchedulingCall:
     # Where a planted mistake goes (line, UTF-8 byte column) and what it is; None where none fits.
     probe_at: tuple[int, int] | None
     probe: Probe | None
-    # Whether the probe is the call's only argument (no comma before it).
+    # Whether the probe is the call's only argument (no comma before it), or `Probe.PACKED`'s only item.
     probe_alone: bool = False
+    # For `Probe.PACKED`: the keyword planted with its dict; None where the item goes into the call's dict.
+    packed_keyword: str | None = None
 
     def lines(self) -> range:
         return range(self.first_line, self.last_line + 1)
@@ -646,10 +714,12 @@ def scheduling_calls_in(
             found = CALLED_TASK, schedulers[CALLED_TASK]
         if found:
             name, scheduler = found
-            at = probe_position(node, scheduler.probe)
+            at = probe_position(node, scheduler)
             call = SchedulingCall(path, name, node.lineno, end_of(node)[0], None, None)
             if at is not None:
                 call = replace(call, probe_at=at[0], probe=scheduler.probe, probe_alone=at[1])
+                if scheduler.packed is not None and not given_keyword(node, scheduler.packed[0]):
+                    call = replace(call, packed_keyword=scheduler.packed[0])
             calls.append(call)
     return sorted(calls, key=lambda call: (call.first_line, call.last_line))
 
@@ -676,9 +746,20 @@ def scheduling_calls(
     return calls
 
 
-def planted(probe: Probe, alone: bool) -> bytes:
-    text = f"{PROBE_KEYWORD}=0" if probe is Probe.KEYWORD else PROBE_ARGUMENT
-    return text.encode() if alone else f", {text}".encode()
+def given_keyword(call: ast.Call, keyword: str) -> bool:
+    return any(k.arg == keyword for k in call.keywords)
+
+
+def planted(call: SchedulingCall) -> bytes:
+    """The probe's text, with the comma that separates it from its neighbour unless it stands alone."""
+    if call.probe is Probe.PACKED and call.packed_keyword is None:
+        item = f'"{PROBE_KEYWORD}": {PROBE_ARGUMENT}'
+        return item.encode() if call.probe_alone else f"{item}, ".encode()
+    if call.probe is Probe.PACKED:
+        text = f'{call.packed_keyword}={{"{PROBE_KEYWORD}": {PROBE_ARGUMENT}}}'
+    else:
+        text = f"{PROBE_KEYWORD}=0" if call.probe is Probe.KEYWORD else PROBE_ARGUMENT
+    return text.encode() if call.probe_alone else f", {text}".encode()
 
 
 def plant_probes(root: Path, calls: Sequence[SchedulingCall]) -> None:
@@ -689,7 +770,7 @@ def plant_probes(root: Path, calls: Sequence[SchedulingCall]) -> None:
     by_path: dict[str, list[tuple[tuple[int, int], bytes]]] = {}
     for call in calls:
         if call.probe_at is not None and call.probe is not None:
-            by_path.setdefault(call.path, []).append((call.probe_at, planted(call.probe, call.probe_alone)))
+            by_path.setdefault(call.path, []).append((call.probe_at, planted(call)))
     for path, probes in by_path.items():
         file = root / path
         lines = file.read_bytes().splitlines(keepends=True)

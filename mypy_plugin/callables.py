@@ -343,6 +343,15 @@ def may_not_be_coroutine(typ: Type) -> bool:
     return not isinstance(proper, AnyType | TypeVarType | UninhabitedType)
 
 
+def without_first_parameter(signature: CallableType) -> CallableType:
+    """The signature without its first parameter: the one that binding, or the worker, fills itself."""
+    return signature.copy_modified(
+        arg_types=signature.arg_types[1:],
+        arg_kinds=signature.arg_kinds[1:],
+        arg_names=signature.arg_names[1:],
+    )
+
+
 def _optional_parameters(signature: CallableType, names: set[str] | None = None) -> CallableType:
     """The signature with its parameters named in ``names`` (all of them if None) optional."""
     optional = {ARG_POS: ARG_OPT, ARG_NAMED: ARG_NAMED_OPT}

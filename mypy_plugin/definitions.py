@@ -27,6 +27,7 @@ from mypy.types import (
     get_proper_type,
 )
 
+from .callables import without_first_parameter
 from .compat import type_object_type
 from .schedulers import SchedulerSpec
 
@@ -152,11 +153,7 @@ def _as_called(decorated: Decorator, receiver: Instance, binds_task: bool) -> Ca
     if func.info is not FUNC_NO_INFO or (binds_task and _bound(signature, receiver)):
         if not signature.arg_kinds or not signature.arg_kinds[0].is_positional():
             return None
-        return signature.copy_modified(
-            arg_types=signature.arg_types[1:],
-            arg_kinds=signature.arg_kinds[1:],
-            arg_names=signature.arg_names[1:],
-        )
+        return without_first_parameter(signature)
     return signature
 
 

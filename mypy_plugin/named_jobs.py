@@ -35,6 +35,7 @@ from mypy.server.trigger import make_trigger
 from mypy.types import AnyType, CallableType, Overloaded, ProperType, Type, TypeOfAny, get_proper_type
 
 from . import errorcodes
+from .callables import without_first_parameter
 from .records import Record
 from .schedulers import JobNames
 from .worker_sources import Entry, function_list
@@ -215,11 +216,7 @@ def _after_context(signature: ProperType) -> ProperType | None:
             return None
         if signature.arg_kinds[0] == ARG_STAR:
             return signature
-        return signature.copy_modified(
-            arg_types=signature.arg_types[1:],
-            arg_kinds=signature.arg_kinds[1:],
-            arg_names=signature.arg_names[1:],
-        )
+        return without_first_parameter(signature)
     if isinstance(signature, Overloaded):
         items = [_after_context(item) for item in signature.items]
         if all(isinstance(item, CallableType) for item in items):

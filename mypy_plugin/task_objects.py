@@ -16,7 +16,7 @@ from mypy.types import (
 )
 
 from . import errorcodes
-from .callables import Callee, Unchecked
+from .callables import Callee, Unchecked, without_first_parameter
 from .schedulers import Receiver
 from .task_calls import TaskCall
 
@@ -73,11 +73,7 @@ def bound_method_task(api: TypeChecker, expr: Expression, signature: CallableTyp
         return signature
     if through_class and not node.func.is_class:
         return signature
-    return signature.copy_modified(
-        arg_types=signature.arg_types[1:],
-        arg_kinds=signature.arg_kinds[1:],
-        arg_names=signature.arg_names[1:],
-    )
+    return without_first_parameter(signature)
 
 
 def receiver_target(api: TypeChecker, task: TaskCall, target: Receiver) -> Callee | Unchecked:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from mypy.nodes import FUNC_NO_INFO, Decorator, FuncDef
 from mypy.types import CallableType, Overloaded, ProperType, UnionType, get_proper_type
 
+from ..callables import without_first_parameter
+
 
 def without_supplied_self(signature: ProperType) -> ProperType:
     """The signature(s) without the first parameter of a method given through its class.
@@ -15,11 +17,7 @@ def without_supplied_self(signature: ProperType) -> ProperType:
     if isinstance(signature, CallableType):
         if not _unbound_method(signature):
             return signature
-        return signature.copy_modified(
-            arg_types=signature.arg_types[1:],
-            arg_kinds=signature.arg_kinds[1:],
-            arg_names=signature.arg_names[1:],
-        )
+        return without_first_parameter(signature)
     if isinstance(signature, Overloaded):
         items = [without_supplied_self(item) for item in signature.items]
         return Overloaded([item for item in items if isinstance(item, CallableType)])

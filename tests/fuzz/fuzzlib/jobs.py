@@ -76,6 +76,9 @@ class JobCase:
     called: str  # "{name}": the generated definition's name is substituted
     arguments: tuple[Argument, ...]
     options: tuple[Argument, ...] = ()
+    # saq only: the call enqueues a ``saq.Job`` built in place, the job's arguments in its ``kwargs`` and the
+    # options as its fields. Its function is not known where it is enqueued, so the plugin never checks it.
+    built: bool = False
 
     def registered_name(self, name: str) -> str:
         return name if self.listing is Listing.PLAIN else f"job_{name}"
@@ -105,7 +108,15 @@ class JobCase:
         return "".join(f", {part}" for part in (*positional, *keywords)).replace("{name}", name)
 
     def render_call(self, name: str) -> str:
+        if self.built:
+            return f"{self.library.opening}{self.render_job(name)})"
         return f'{self.library.opening}"{self.called_name(name)}"{self.render_arguments(name)})'
+
+    def render_job(self, name: str) -> str:
+        """``saq.Job(...)`` naming the job, with its arguments as ``kwargs`` and the options as its fields."""
+        kwargs = ", ".join(f'"{a.name}": {a.value}' for a in self.arguments)
+        fields = "".join(f", {a.render()}" for a in self.options)
+        return f'saq.Job("{self.called_name(name)}", kwargs={{{kwargs}}}{fields})'.replace("{name}", name)
 
     def shapes(self) -> list[str]:
         found = [f"{self.library.value}, listed as {self.listing.value}"]
@@ -121,6 +132,8 @@ class JobCase:
             found.append(f"{self.library.value}, a keyword named like the context parameter")
         if self.library is Library.SAQ and any(a.name is None for a in self.arguments):
             found.append("saq, a positional argument")
+        if self.built:
+            found.append("saq, a Job built in place (left to run time)")
         return found
 
 
@@ -277,7 +290,9 @@ def job_case(rnd: random.Random) -> JobCase:
     )
     keywords = list(named.values())
     rnd.shuffle(keywords)
-    return JobCase(signature, library, listing, context, called, (*arguments, *keywords), options)
+    # A Job carries keywords only: built in place, the call gives no positional argument.
+    built = library is Library.SAQ and not arguments and rnd.randrange(6) == 0
+    return JobCase(signature, library, listing, context, called, (*arguments, *keywords), options, built)
 
 
 def job_batches(size: int) -> st.SearchStrategy[list[JobCase]]:

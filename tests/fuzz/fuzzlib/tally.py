@@ -17,6 +17,8 @@ class WorkerResult:
     calls: int = 0
     static_accepted: int = 0
     runtime_accepted: int = 0
+    # Rejected at run time for a reason no type says (`RuntimeVerdict.knowable`): the plugin must accept them.
+    unknowable: int = 0
     shapes: dict[str, int] = field(default_factory=dict)
     disagreements: list[str] = field(default_factory=list)
     unexpected: list[str] = field(default_factory=list)
@@ -26,6 +28,7 @@ class WorkerResult:
         return (
             f"\n{self.calls} {what}: {self.calls - disagree} agree, {disagree} disagree; mypy accepted "
             f"{self.static_accepted}, the workers accepted {self.runtime_accepted}"
+            + (f"; {self.unknowable} rejected for a reason no type says" if self.unknowable else "")
         )
 
 
@@ -59,6 +62,9 @@ def tally(
             )
         result.static_accepted += not errors
         result.runtime_accepted += verdict.accepted
+        if not verdict.knowable and not verdict.accepted and not errors:
+            result.unknowable += 1
+            continue
         if verdict.accepted != bool(errors):
             continue
         static = "; ".join(errors) or "no error"

@@ -24,7 +24,7 @@ from mypy.plugin import (
 from mypy.types import FunctionLike, Instance, Type, get_proper_type
 
 # Importing `errorcodes` registers the codes with mypy, which then accepts them in enable/disable_error_code.
-from . import errorcodes, partials, routes, signatures  # noqa: F401
+from . import errorcodes, signatures  # noqa: F401
 from .callables import PARTIAL
 from .config import BgtypedConfig, load_config
 from .registry import Registry
@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from .job_deps import JobDependencies
 
 RELEASE: Final = "0.4.0"
+# FastAPI's module of routes: a build without it registers no route (`routes`), and never loads that check.
+FASTAPI_ROUTING: Final = "fastapi.routing"
 # The release; once the plugin is constructed, with the digest of its settings (see `_snapshot_settings`).
 __version__ = RELEASE
 
@@ -128,9 +130,11 @@ class BgtypedPlugin(Plugin):
         """What a module's scheduling calls need checked first: ``bgtyped.rq`` for a module importing RQ
         (its `JobFunction` types RQ's ``@job`` functions, `rq_jobs`), and the configured worker modules for a
         module enqueueing jobs by name (`job_deps`)."""
-        from . import rq_jobs
+        dependencies: list[tuple[int, str, int]] = []
+        if _imports_package(file, "rq"):
+            from . import rq_jobs
 
-        dependencies = rq_jobs.job_dependency(file)
+            dependencies += rq_jobs.job_dependency(file)
         if self._job_dependencies is not None:
             dependencies += self._job_dependencies.additional_deps(file.fullname, file.path)
         return dependencies
@@ -204,8 +208,11 @@ class BgtypedPlugin(Plugin):
         self._load_families()
         owner, _, member = fullname.rpartition(".")
         # Names as common as ``get`` (``dict.get``): hooked only on FastAPI's classes.
-        if member in routes.ROUTE_METHODS and self._route_classes[owner]:
-            return partial(routes.check_route_registration, member)
+        if self._routes_in_build():
+            from . import routes
+
+            if member in routes.ROUTE_METHODS and self._route_classes[owner]:
+                return partial(routes.check_route_registration, member)
         if member == "__call__":
             applied = self._decorator_hook(fullname)
             if applied is not None:
@@ -239,7 +246,9 @@ class BgtypedPlugin(Plugin):
 
     def _function_hook(self, fullname: str) -> _FunctionHook | None:
         if fullname == PARTIAL:
-            return partials.new_partial
+            from .partials import new_partial
+
+            return new_partial
         self._load_families()
         spec = self._function_schedulers[fullname]
         return None if spec is None else partial(_check_function_call, spec)
@@ -258,9 +267,15 @@ class BgtypedPlugin(Plugin):
         info = self._type_info(fullname)
         return None if info is None else self._registry.for_class(info, CONSTRUCTOR)
 
+    def _routes_in_build(self) -> bool:
+        modules = self._modules
+        return modules is not None and FASTAPI_ROUTING in modules
+
     def _find_route_class(self, fullname: str) -> bool:
+        from .routes import is_route_class
+
         info = self._type_info(fullname)
-        return info is not None and routes.is_route_class(info)
+        return info is not None and is_route_class(info)
 
     def _method_signature(self, member: str, ctx: MethodSigContext) -> FunctionLike:
         entry = self._receiver_entry(member, ctx.type)
@@ -342,15 +357,25 @@ def _check_function_call(spec: SchedulerSpec, ctx: FunctionContext) -> Type:
 def _check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerSpec) -> checks.Checked:
     # The rules are imported by the first scheduling call: a run whose modules all come from the cache
     # checks none, and pays nothing for them.
-    from . import checks
+    from .checks import check_scheduling_call
 
-    return checks.check_scheduling_call(ctx, spec)
+    return check_scheduling_call(ctx, spec)
 
 
 def _scheduler_return_type(
     ctx: FunctionContext | MethodContext, spec: SchedulerSpec, checked: checks.Checked
 ) -> Type:
     return signatures.scheduler_return_type(ctx, spec, checked.found)
+
+
+def _imports_package(file: MypyFile, package: str) -> bool:
+    """Whether ``file`` imports ``package`` or one of its modules (at any level of the module)."""
+    prefix = f"{package}."
+    for node in file.imports:
+        ids = [getattr(node, "id", None), *[name for name, _ in getattr(node, "ids", ())]]
+        if any(isinstance(name, str) and (name == package or name.startswith(prefix)) for name in ids):
+            return True
+    return False
 
 
 def settings_version(config: BgtypedConfig) -> str:

@@ -40,7 +40,6 @@ from mypy.types import (
     get_proper_type,
 )
 
-from . import errorcodes
 from .compat import any_type_query
 from .records import Record
 
@@ -282,16 +281,18 @@ def with_name(signature: ProperType, scheduler: str, fallback: str, forced: str 
     ``Callable`` value or a lambda, which have no name of their own). A forced name stands for a
     receiver's ``__call__``, whose definition is not the task's: mypy is not pointed to it.
     """
+    from . import messages
+
     if isinstance(signature, CallableType):
         name = forced or display_name(signature) or fallback
         definition = None if forced else signature.definition
-        return signature.copy_modified(name=errorcodes.callee_name(name, scheduler), definition=definition)
+        return signature.copy_modified(name=messages.callee_name(name, scheduler), definition=definition)
     if isinstance(signature, Overloaded):
         name = forced or display_name(signature) or fallback
         return Overloaded(
             [
                 item.copy_modified(
-                    name=errorcodes.overload_name(name, scheduler),
+                    name=messages.overload_name(name, scheduler),
                     definition=None if forced else item.definition,
                 )
                 for item in signature.items

@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING, Final
 from mypy.checker import TypeChecker
 from mypy.errorcodes import ARG_TYPE
 from mypy.messages import format_type
-from mypy.nodes import CallExpr, LambdaExpr
+from mypy.nodes import CallExpr, Expression, LambdaExpr
 from mypy.plugin import FunctionContext, MethodContext
 from mypy.types import NoneType, ProperType, Type, UnionType, get_proper_type
 from mypy.types_utils import remove_optional
 
-from . import errorcodes, signatures
+from . import signatures
 from .callables import (
     Callee,
     NotCallable,
@@ -25,23 +25,27 @@ from .callables import (
     with_optional_parameters,
 )
 from .records import Record
-from .rendering import expression_name
 from .rules.never_awaited import check_never_awaited
-from .rules.options import without_options
-from .rules.partial_keywords import without_partial_bound_keywords
-from .rules.positional_only_target import report_positional_only_target
-from .rules.reserved_keywords import check_reserved_keywords
-from .rules.string_args import report_string_args
 from .rules.task_arguments import call_task, report_task_errors
-from .schedulers import Param, Receiver, SchedulerSpec, SignatureReceiver, SingleOrPacked, Variadic
+from .schedulers import (
+    Mapped,
+    Packed,
+    Param,
+    Receiver,
+    SchedulerSpec,
+    SignatureReceiver,
+    SingleOrPacked,
+    Variadic,
+)
 from .task_calls import TaskCall, kept, task_call
 
 if TYPE_CHECKING:
     from .named_jobs import NamedJob
 
-# The rules and helpers that only some schedulers need are imported where a call first needs them, behind
-# the condition that makes them apply: a build that schedules with Starlette alone loads none of Ray's,
-# Temporal's or arq's.
+# A rule is imported where a call first meets the condition that makes it apply, and only then: the
+# condition is tested here, on the scheduler's entry and the call, before the rule's module is loaded. A
+# build whose calls give no reason for a rule never loads it (one that schedules with Starlette alone loads
+# none of Ray's, Temporal's or arq's), and a call costs only the tests of the rules that cannot apply.
 
 
 class Checked(Record):
@@ -88,7 +92,11 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
         lambda_type = lambda_in_context(api, ctx, task if resolved is None else resolved)
         found[id(task.target)] = lambda_type
         task = TaskCall(task.target, lambda_type, task.args, task.kinds, task.names)
-    check_reserved_keywords(api, task, spec, ctx.context)
+    names = task.names
+    if not (spec.reserved_keywords.isdisjoint(names) and spec.reserved_when_configured.isdisjoint(names)):
+        from .rules.reserved_keywords import check_reserved_keywords
+
+        check_reserved_keywords(api, task, spec, ctx.context)
     target_type = task.target_type
     if isinstance(spec.target, Param) and spec.target.accepts_none:
         proper = get_proper_type(target_type)
@@ -107,7 +115,7 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
             job_name, target_type = job.name, job.signature
     # A receiver is the task itself (``send_email.delay(...)``): its name is the one the call spells; a job
     # named by a string is named after that string.
-    forced_name = job_name or (expression_name(task.target) if isinstance(spec.target, Receiver) else None)
+    forced_name = job_name or (_expression_name(task.target) if isinstance(spec.target, Receiver) else None)
     definition = None
     if isinstance(spec.target, Receiver):
         from .definitions import task_definition
@@ -128,7 +136,9 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
     if isinstance(target, PartlyCallable):
         # mypy reports such a union as an argument of the wrong type: its code stays, and the callable
         # members are checked.
-        message = errorcodes.partly_callable(
+        from .messages import partly_callable
+
+        message = partly_callable(
             spec.name, format_type(target_type, api.options), format_type(target.others, api.options)
         )
         api.fail(message, task.target, code=ARG_TYPE)
@@ -146,7 +156,7 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
         target = Callee(
             without_supplied_self(target.signature), target.bound_positionally, target.wraps_sync_def
         )
-    name = forced_name or display_name(target.signature) or expression_name(task.target)
+    name = forced_name or display_name(target.signature) or _expression_name(task.target)
     if spec.target_decorator is not None:
         from .rules.undecorated_target import report_undecorated_target
 
@@ -170,7 +180,7 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
         task, result, errors, resolved_futures = call_with_resolved_futures(api, ctx, task, spec, signature)
     if errors:
         # Checked again, only now, with the task named after itself and its scheduler for the messages.
-        callee = with_name(signature, spec.name, fallback=expression_name(task.target), forced=forced_name)
+        callee = with_name(signature, spec.name, fallback=_expression_name(task.target), forced=forced_name)
         report_task_errors(api, task, callee, ctx.context, signatures.declared_call_codes(ctx, spec, found))
         if resolved_futures is not None:
             from .rules.resolved_futures import note_resolved
@@ -194,7 +204,15 @@ def _scheduler_mistake(api: TypeChecker, ctx: FunctionContext | MethodContext, s
         from .rules.forwarded_keywords import report_dropped_forwarded_keywords
 
         report_dropped_forwarded_keywords(api, ctx, spec)
-    if report_string_args(api, ctx, spec) or report_positional_only_target(api, ctx, spec):
+    if _takes_packed_args(spec):
+        from .rules.string_args import report_string_args
+
+        if report_string_args(api, ctx, spec):
+            return True
+    if signatures.positional_only_target_by_keyword(spec, ctx.callee_arg_names, ctx.context):
+        from .rules.positional_only_target import report_positional_only_target
+
+        report_positional_only_target(api, ctx, spec)
         return True
     if spec.requires_one_of:
         from .rules.required_options import report_missing_option
@@ -205,6 +223,20 @@ def _scheduler_mistake(api: TypeChecker, ctx: FunctionContext | MethodContext, s
 
         return report_arg_and_args(api, ctx, spec)
     return False
+
+
+def _takes_packed_args(spec: SchedulerSpec) -> bool:
+    """Whether the scheduler may take the task's positional arguments as one tuple (``args=(...)``)."""
+    arguments = spec.arguments
+    if isinstance(arguments, Variadic):
+        return arguments.packed_keywords is not None
+    return isinstance(arguments, Packed | SingleOrPacked) and arguments.args is not None
+
+
+def _expression_name(expr: Expression) -> str:
+    from .rendering import expression_name
+
+    return expression_name(expr)
 
 
 def _named_job(api: TypeChecker, task: TaskCall, target: Param, spec: SchedulerSpec) -> NamedJob | None:
@@ -231,8 +263,14 @@ def _task_as_passed(
     arguments it drops or never passes; what they were meant for is then not reported missing as well.
     """
     arguments = spec.arguments
-    task = without_partial_bound_keywords(api, task, target, spec, name)
-    task = without_options(api, ctx, task, target, spec, name)
+    if not target.bound_positionally.isdisjoint(task.names):
+        from .rules.partial_keywords import without_partial_bound_keywords
+
+        task = without_partial_bound_keywords(api, task, target, spec, name)
+    if isinstance(arguments, Variadic | Mapped) and arguments.options:
+        from .rules.options import without_options
+
+        task = without_options(api, ctx, task, target, spec, name)
     dropped = False
     if isinstance(arguments, Variadic):
         if arguments.options_alternative is not None:

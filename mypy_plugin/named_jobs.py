@@ -34,7 +34,7 @@ from mypy.nodes import (
 from mypy.server.trigger import make_trigger
 from mypy.types import AnyType, CallableType, Overloaded, ProperType, Type, TypeOfAny, get_proper_type
 
-from . import errorcodes
+from . import errorcodes, messages
 from .callables import without_first_parameter
 from .records import Record
 from .schedulers import JobNames
@@ -98,7 +98,7 @@ def named_job(
         return None
     context = _context_keyword(declared, keywords)
     if context is not None:
-        message = errorcodes.context_keyword(name_expr.value, context, scheduler)
+        message = messages.context_keyword(name_expr.value, context, scheduler)
         api.fail(message, name_expr, code=errorcodes.TASK_RESERVED_KEYWORD)
         return None
     signature = _after_context(declared)
@@ -230,11 +230,11 @@ def _report_unknown(
     settings = ", ".join(setting.replace(":", ".") for setting in jobs.settings)
     if registered.unreadable:
         reason = "; ".join(registered.unreadable)
-        message = errorcodes.job_not_told(name_expr.value, settings, reason)
+        message = messages.job_not_told(name_expr.value, settings, reason)
         api.note(message, name_expr, code=errorcodes.TASK_UNKNOWN_JOB)
         return
     nearest = difflib.get_close_matches(name_expr.value, sorted(registered.jobs), n=1)
-    message = errorcodes.unknown_job(scheduler, name_expr.value, settings, nearest[0] if nearest else None)
+    message = messages.unknown_job(scheduler, name_expr.value, settings, nearest[0] if nearest else None)
     api.fail(message, name_expr, code=errorcodes.TASK_UNKNOWN_JOB)
 
 

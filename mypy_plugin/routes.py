@@ -34,7 +34,7 @@ from mypy.nodes import (
 from mypy.plugin import MethodContext
 from mypy.types import CallableType, Instance, Type, UnboundType, get_proper_type
 
-from . import errorcodes
+from . import errorcodes, messages
 
 ROUTE_CLASSES: Final = ("fastapi.applications.FastAPI", "fastapi.routing.APIRouter")
 ROUTE_DECORATORS: Final = frozenset(
@@ -133,7 +133,7 @@ def check_route(api: TypeChecker, route: FuncDef) -> None:
         if replaced is not None and _names_a_class(api, written_type):
             bgtyped = replaced.fullname in BGTYPED_TASKS
             api.fail(
-                errorcodes.fastapi_injection(
+                messages.fastapi_injection(
                     argument.variable.name, route.name, None if bgtyped else replaced.name
                 ),
                 argument,

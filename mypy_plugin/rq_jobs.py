@@ -14,8 +14,8 @@ from mypy.plugin import MethodContext
 from mypy.types import CallableType, Instance, Parameters, Type, get_proper_type
 
 # The type given to a function decorated by ``@job``; the rq family's entries schedule through it. (Defined
-# here, not there: every module's dependencies are asked of this module, and the family stays unloaded in a
-# build without RQ.)
+# here, not there: a module importing RQ asks this module for its dependencies before the build's modules
+# are known, and the family stays unloaded until RQ's own are in the build.)
 JOB_FUNCTION: Final = "bgtyped.rq.JobFunction"
 # What mypy calls when it applies ``@job(...)`` to a function.
 JOB_DECORATOR_CALL: Final = "rq.decorators.job.__call__"
@@ -23,17 +23,10 @@ _JOB_MODULE, _, _JOB_CLASS = JOB_FUNCTION.rpartition(".")
 
 
 def job_dependency(file: MypyFile) -> list[tuple[int, str, int]]:
-    """``bgtyped.rq`` for a module that imports RQ (not RQ's nor bgtyped's own): it defines `JobFunction`."""
+    """``bgtyped.rq`` for a module that imports RQ, unless RQ's or bgtyped's own: it defines `JobFunction`."""
     if file.fullname.partition(".")[0] in ("rq", "bgtyped"):
         return []
-    if not any(_imports_rq(line) for line in file.imports):
-        return []
     return [(10, _JOB_MODULE, -1)]
-
-
-def _imports_rq(node: object) -> bool:
-    ids = [getattr(node, "id", None), *[name for name, _ in getattr(node, "ids", ())]]
-    return any(isinstance(name, str) and (name == "rq" or name.startswith("rq.")) for name in ids)
 
 
 def job_function_type(ctx: MethodContext) -> Type:

@@ -15,7 +15,7 @@ from mypy.types import (
     get_proper_type,
 )
 
-from . import errorcodes
+from . import errorcodes, messages
 from .callables import Callee, Unchecked, without_first_parameter
 from .schedulers import Receiver
 from .task_calls import TaskCall
@@ -111,6 +111,6 @@ def context_keyword_given(api: TypeChecker, task: TaskCall, target: Receiver) ->
     if context.pos_only or name not in task.names:
         return False
     argument = task.args[task.names.index(name)]
-    message = errorcodes.context_keyword(node.func.name, name)
+    message = messages.context_keyword(node.func.name, name)
     api.fail(message, argument, code=errorcodes.TASK_RESERVED_KEYWORD)
     return True

@@ -6,7 +6,7 @@ from mypy.checker import TypeChecker
 from mypy.errorcodes import CALL_ARG
 from mypy.plugin import FunctionContext, MethodContext
 
-from .. import errorcodes
+from .. import messages
 from ..packed_arguments import given_value
 from ..schedulers import SchedulerSpec, SingleOrPacked
 
@@ -19,6 +19,6 @@ def report_arg_and_args(api: TypeChecker, ctx: FunctionContext | MethodContext, 
     packed = given_value(ctx, arguments.args)
     if packed is None or given_value(ctx, arguments.arg) is None:
         return False
-    message = errorcodes.arg_and_args(spec.name, arguments.arg.name or "arg", arguments.args.name or "args")
+    message = messages.arg_and_args(spec.name, arguments.arg.name or "arg", arguments.args.name or "args")
     api.fail(message, packed[0], code=CALL_ARG)
     return True

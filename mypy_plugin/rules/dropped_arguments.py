@@ -7,7 +7,7 @@ from mypy.errorcodes import CALL_ARG
 from mypy.nodes import ARG_NAMED, ARG_STAR, ARG_STAR2
 from mypy.plugin import FunctionContext, MethodContext
 
-from .. import errorcodes
+from .. import messages
 from ..schedulers import SchedulerSpec, Variadic
 from ..task_calls import switched_to_packed
 
@@ -41,7 +41,7 @@ def report_dropped_by_packed(
                 keyword in packed or keyword in arguments.options or keyword in spec.reserved_keywords
             ):
                 continue
-            message = errorcodes.dropped_by_packed(spec.name, name, keyword, packed)
+            message = messages.dropped_by_packed(spec.name, name, keyword, packed)
             api.fail(message, arg, code=CALL_ARG)
             reported = True
     return reported

@@ -17,7 +17,7 @@ from mypy.nodes import (
 )
 from mypy.types import CallableType, ProperType
 
-from .. import errorcodes
+from .. import messages
 from ..callables import with_optional_parameters
 from ..rendering import render, source_text
 from ..schedulers import SchedulerSpec, Variadic
@@ -42,7 +42,7 @@ def keywords_only(
         return task, keyword_signature
     meant = _meant_for(task, signature)
     fix = _fix(api, call, task, meant)
-    message = errorcodes.dropped_positionals(spec.name, name, len(dropped), fix)
+    message = messages.dropped_positionals(spec.name, name, len(dropped), fix)
     api.fail(message, task.args[dropped[0]], code=CALL_ARG)
     args: list[Expression] = []
     kinds: list[ArgKind] = []

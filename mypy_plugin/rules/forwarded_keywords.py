@@ -8,7 +8,7 @@ from mypy.nodes import ARG_NAMED
 from mypy.plugin import FunctionContext, MethodContext
 from mypy.types import Instance, get_proper_type
 
-from .. import errorcodes
+from .. import messages
 from ..schedulers import SchedulerSpec
 from ..task_calls import single_actual
 
@@ -35,5 +35,5 @@ def report_dropped_forwarded_keywords(
     for arg, kind, keyword in zip(ctx.args[index], ctx.arg_kinds[index], ctx.arg_names[index], strict=True):
         if kind != ARG_NAMED:
             continue  # a ``**mapping`` may be empty
-        message = errorcodes.dropped_forwarded(spec.name, keyword, selector, given.type.name)
+        message = messages.dropped_forwarded(spec.name, keyword, selector, given.type.name)
         api.fail(message, arg, code=CALL_ARG)

@@ -10,7 +10,7 @@ from mypy.errorcodes import CALL_ARG
 from mypy.nodes import ARG_NAMED, ARG_STAR2
 from mypy.types import CallableType, Overloaded, ProperType, UnionType, get_proper_type
 
-from .. import errorcodes
+from .. import messages
 from ..callables import Callee
 from ..schedulers import JobNames
 from ..task_calls import TaskCall, kept
@@ -28,7 +28,7 @@ def without_misspelt_options(
             keep.append(i)
             continue
         assert keyword is not None
-        message = errorcodes.misspelt_option(scheduler, keyword, name, option, jobs.library)
+        message = messages.misspelt_option(scheduler, keyword, name, option, jobs.library)
         api.fail(message, arg, code=CALL_ARG)
     return task if len(keep) == len(task.args) else kept(task, keep)
 

@@ -23,21 +23,26 @@ def check_never_awaited(
     if spec.coroutines == "required":
         returned = _not_coroutine_return(signature)
         if returned is not None:
-            text = errorcodes.not_async(spec.name, name, format_type(returned, api.options))
+            from ..messages import not_async
+
+            text = not_async(spec.name, name, format_type(returned, api.options))
             api.fail(text, task.target, code=errorcodes.TASK_NOT_ASYNC)
         return False
     if not isinstance(signature, CallableType):
         return False
     if spec.coroutines == "result-awaited" or not runs_only_when_awaited(signature.ret_type):
         return False
-    if spec.coroutines == "dropped":
-        message = errorcodes.never_awaited_by
-    elif not (isinstance(task.target, LambdaExpr) or _wraps_sync_def(target, signature, api)):
+    dropped = spec.coroutines == "dropped"
+    if not (dropped or isinstance(task.target, LambdaExpr) or _wraps_sync_def(target, signature, api)):
         return False
+    from .. import messages
+
+    if dropped:
+        message = messages.never_awaited_by
     elif spec.awaits_sync_results:
-        message = errorcodes.awaited_in_thread
+        message = messages.awaited_in_thread
     else:
-        message = errorcodes.never_awaited
+        message = messages.never_awaited
     type_text = format_type(_returned_on(api, task, signature), api.options)
     api.fail(message(spec.name, name, type_text), task.target, code=errorcodes.TASK_NEVER_AWAITED)
     return True

@@ -7,7 +7,7 @@ from mypy.messages import format_type
 from mypy.nodes import CallExpr, Context
 from mypy.types import Instance
 
-from .. import errorcodes
+from .. import errorcodes, messages
 from ..callables import COROUTINE, NotCallable
 from ..rendering import render_fix, spelled
 from ..schedulers import SchedulerSpec
@@ -25,7 +25,7 @@ def report_not_callable(
             message = _call_result(api, spec, expr, f"{type_text}, not callable")
             api.fail(message, expr, code=errorcodes.TASK_NOT_CALLABLE)
         else:
-            message = errorcodes.not_callable(spec.name, type_text)
+            message = messages.not_callable(spec.name, type_text)
             api.fail(message, context, code=errorcodes.TASK_NOT_CALLABLE)
         return
     if target.none:
@@ -35,7 +35,7 @@ def report_not_callable(
     else:
         kind = f"an awaitable {type_text}"
     if not isinstance(expr, CallExpr):
-        api.fail(errorcodes.call_result(spec.name, kind, None), context, code=errorcodes.TASK_CALL_RESULT)
+        api.fail(messages.call_result(spec.name, kind, None), context, code=errorcodes.TASK_CALL_RESULT)
         return
     message = _call_result(api, spec, expr, kind)
     if target.none and api.expr_checker.always_returns_none(expr.callee):
@@ -47,5 +47,5 @@ def report_not_callable(
 
 def _call_result(api: TypeChecker, spec: SchedulerSpec, call: CallExpr, kind: str) -> str:
     """The message for a call's result given as the task, with the fix where the call can be spelled."""
-    what = errorcodes.call_result_of(kind, spelled(call.callee, api) or "the function")
-    return errorcodes.call_result(spec.name, what, render_fix(spec, call, api))
+    what = messages.call_result_of(kind, spelled(call.callee, api) or "the function")
+    return messages.call_result(spec.name, what, render_fix(spec, call, api))

@@ -7,7 +7,7 @@ from mypy.nodes import ARG_NAMED
 from mypy.plugin import FunctionContext, MethodContext
 from mypy.types import CallableType, Overloaded, ProperType, UnionType, get_proper_type
 
-from .. import errorcodes
+from .. import errorcodes, messages
 from ..callables import Callee
 from ..schedulers import Packed, SchedulerSpec, SingleOrPacked, Variadic
 from ..task_calls import TaskCall, kept, switched_to_packed
@@ -37,7 +37,7 @@ def without_options(
         if kind != ARG_NAMED or keyword not in arguments.options:
             keep.append(i)
         elif takes_keyword(target.signature, keyword):
-            message = errorcodes.option_keyword(spec.name, keyword, name, spec.keyword_safe_alternative)
+            message = messages.option_keyword(spec.name, keyword, name, spec.keyword_safe_alternative)
             api.fail(message, arg, code=errorcodes.TASK_RESERVED_KEYWORD)
             keep.append(i)
     return _with_declared_options(api, ctx, kept(task, keep), target, spec, name, arguments.options)
@@ -62,7 +62,7 @@ def _with_declared_options(
             continue
         for arg, kind in zip(ctx.args[index], ctx.arg_kinds[index], strict=True):
             if kind == ARG_NAMED:
-                message = errorcodes.option_keyword(spec.name, parameter, name, spec.keyword_safe_alternative)
+                message = messages.option_keyword(spec.name, parameter, name, spec.keyword_safe_alternative)
                 api.fail(message, arg, code=errorcodes.TASK_RESERVED_KEYWORD)
                 args.append(arg)
                 kinds.append(kind)

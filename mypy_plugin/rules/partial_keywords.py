@@ -6,7 +6,7 @@ from mypy.checker import TypeChecker
 from mypy.errorcodes import CALL_ARG
 from mypy.nodes import ARG_NAMED
 
-from .. import errorcodes
+from .. import messages
 from ..callables import Callee
 from ..schedulers import SchedulerSpec
 from ..task_calls import TaskCall, kept
@@ -20,7 +20,7 @@ def without_partial_bound_keywords(
     keep: list[int] = []
     for i, (arg, kind, keyword) in enumerate(zip(task.args, task.kinds, task.names, strict=True)):
         if kind == ARG_NAMED and keyword is not None and keyword in target.bound_positionally:
-            api.fail(errorcodes.bound_by_partial(name, spec.name, keyword), arg, code=CALL_ARG)
+            api.fail(messages.bound_by_partial(name, spec.name, keyword), arg, code=CALL_ARG)
         else:
             keep.append(i)
     return kept(task, keep)

@@ -6,7 +6,7 @@ from mypy.checker import TypeChecker
 from mypy.errorcodes import CALL_ARG
 from mypy.nodes import ARG_NAMED, ARG_POS, ARG_STAR, ARG_STAR2
 
-from .. import errorcodes
+from .. import errorcodes, messages
 from ..callables import Callee
 from ..rendering import spelled
 from ..schedulers import SchedulerSpec, Variadic
@@ -41,7 +41,7 @@ def report_passed_options(
         keyword = task.names[i]
         assert keyword is not None
         received = accepts_keyword(target.signature, keyword)
-        message = errorcodes.passed_option(
+        message = messages.passed_option(
             spec.name, arguments.options_alternative, keyword, name, received, fix
         )
         api.fail(message, task.args[i], code=errorcodes.TASK_OPTION_AS_ARGUMENT if received else CALL_ARG)

@@ -8,7 +8,7 @@ from mypy.nodes import ARG_NAMED, ARG_STAR2
 from mypy.plugin import FunctionContext, MethodContext
 from mypy.types import CallableType, Overloaded, ProperType, UnionType, get_proper_type
 
-from .. import errorcodes
+from .. import messages
 from ..callables import Callee
 from ..rendering import render, source_text
 from ..schedulers import SchedulerSpec
@@ -37,8 +37,8 @@ def report_keywords_not_passed(
     for arg, kind, keyword in zip(ctx.args[index], ctx.arg_kinds[index], ctx.arg_names[index], strict=True):
         if kind == ARG_NAMED and keyword is not None and accepts_keyword(target.signature, keyword):
             target_text = render(task.target) or source_text(api, task.target)
-            fix = errorcodes.keyword_fix(target_text, keyword, render(arg) or source_text(api, arg))
-            api.fail(errorcodes.keyword_not_passed(spec.name, name, keyword, fix), arg, code=CALL_ARG)
+            fix = messages.keyword_fix(target_text, keyword, render(arg) or source_text(api, arg))
+            api.fail(messages.keyword_not_passed(spec.name, name, keyword, fix), arg, code=CALL_ARG)
             reported[id(arg)] = keyword
     return reported
 

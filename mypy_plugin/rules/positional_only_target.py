@@ -7,20 +7,20 @@ from mypy.errorcodes import CALL_ARG
 from mypy.nodes import CallExpr
 from mypy.plugin import FunctionContext, MethodContext
 
-from .. import errorcodes, signatures
+from .. import messages
 from ..rendering import render_fix
 from ..schedulers import Receiver, SchedulerSpec
 
 
 def report_positional_only_target(
     api: TypeChecker, ctx: FunctionContext | MethodContext, spec: SchedulerSpec
-) -> bool:
-    """Report ``add_task(func=f, ...)`` where ``func`` is positional-only, with the call as it should be."""
+) -> None:
+    """Report ``add_task(func=f, ...)`` where ``func`` is positional-only, with the call as it should be.
+
+    For a call that `signatures.positional_only_target_by_keyword` finds so.
+    """
     call = ctx.context
-    if not isinstance(call, CallExpr) or isinstance(spec.target, Receiver):
-        return False
-    if not signatures.positional_only_target_by_keyword(spec, ctx.callee_arg_names, call):
-        return False
+    assert isinstance(call, CallExpr) and not isinstance(spec.target, Receiver)
     parameter = spec.target.name
     assert parameter is not None  # a target given by keyword has a name
     target = next(arg for arg, name in zip(call.args, call.arg_names, strict=True) if name == parameter)
@@ -34,5 +34,4 @@ def report_positional_only_target(
         target, [a for a, _, _ in others], [k for _, k, _ in others], [n for _, _, n in others]
     )
     fix = render_fix(spec, written)
-    api.fail(errorcodes.target_positional_only(spec.name, parameter, fix), call, code=CALL_ARG)
-    return True
+    api.fail(messages.target_positional_only(spec.name, parameter, fix), call, code=CALL_ARG)

@@ -6,7 +6,7 @@ from mypy.checker import TypeChecker
 from mypy.nodes import ARG_NAMED, ARG_STAR2, CallExpr
 from mypy.plugin import FunctionContext, MethodContext
 
-from .. import errorcodes
+from .. import errorcodes, messages
 from ..schedulers import SchedulerSpec
 
 
@@ -20,5 +20,5 @@ def report_missing_option(
     given = {name for name, kind in zip(call.arg_names, call.arg_kinds, strict=True) if kind == ARG_NAMED}
     if given & spec.requires_one_of:
         return
-    message = errorcodes.required_option(spec.name, sorted(spec.requires_one_of, reverse=True))
+    message = messages.required_option(spec.name, sorted(spec.requires_one_of, reverse=True))
     api.fail(message, call, code=errorcodes.TASK_REQUIRED_OPTION)

@@ -6,7 +6,7 @@ from mypy.checker import TypeChecker
 from mypy.nodes import ARG_NAMED, CallExpr, Context
 from mypy.plugin import CheckerPluginInterface
 
-from .. import errorcodes
+from .. import errorcodes, messages
 from ..schedulers import Receiver, SchedulerSpec
 from ..task_calls import TaskCall
 
@@ -30,5 +30,5 @@ def check_reserved_keywords(
         if given is not None and id(arg) not in given:
             continue
         if kind == ARG_NAMED and name in reserved:
-            message = errorcodes.reserved_keyword(spec.name, name, spec.keyword_safe_alternative)
+            message = messages.reserved_keyword(spec.name, name, spec.keyword_safe_alternative)
             api.fail(message, arg, code=errorcodes.TASK_RESERVED_KEYWORD)

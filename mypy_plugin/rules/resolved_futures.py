@@ -29,7 +29,7 @@ from mypy.nodes import (
 from mypy.plugin import FunctionContext, MethodContext
 from mypy.types import AnyType, Type, TypeOfAny
 
-from .. import errorcodes
+from .. import messages
 from ..records import Record
 from ..schedulers import FutureResolution, SchedulerSpec
 from ..task_calls import TaskCall, argument_types
@@ -82,7 +82,7 @@ def note_resolved(api: TypeChecker, errors: list[ErrorInfo], resolved: Resolved,
         if error.severity == "error" and (error.line, error.column) in resolved.places:
             context = TempNode(AnyType(TypeOfAny.special_form))
             context.line, context.column = error.line, error.column
-            api.note(errorcodes.resolved_future(spec.name), context, code=error.code)
+            api.note(messages.resolved_future(spec.name), context, code=error.code)
             return
 
 

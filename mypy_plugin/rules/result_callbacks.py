@@ -10,7 +10,7 @@ from mypy.plugin import FunctionContext, MethodContext
 from mypy.types import Type, UninhabitedType
 from mypy.types_utils import remove_optional
 
-from .. import errorcodes
+from .. import messages
 from ..callables import Callee, resolve
 from ..rendering import render
 from ..schedulers import SchedulerSpec
@@ -34,7 +34,7 @@ def check_result_callbacks(
         if not isinstance(callback, Callee) or not _takes_one_argument(api, callback, expr):
             continue
         if not _takes_one_argument(api, callback, expr, result):
-            message = errorcodes.result_callback(
+            message = messages.result_callback(
                 spec.name,
                 parameter.name or f"argument {parameter.position}",
                 render(expr),

@@ -8,7 +8,7 @@ from mypy.nodes import CallExpr, Expression, MemberExpr, NameExpr
 from mypy.plugin import FunctionContext, MethodContext
 from mypy.types import ProperType
 
-from .. import errorcodes
+from .. import messages
 from ..schedulers import Mapped, Packed, SchedulerSpec, SignatureReceiver, SingleOrPacked
 from ..task_calls import TaskCall, made_signature
 from .completed_later import completed_later
@@ -33,7 +33,7 @@ def signature_reported(
     own = TaskCall(task.target, task.target_type, made.args, made.arg_kinds, made.arg_names)
     if made.callee.name in receiver.immutable:
         if _given(ctx, spec):
-            message = errorcodes.ignored_by_immutable(spec.name, made.callee.name, task_name(task))
+            message = messages.ignored_by_immutable(spec.name, made.callee.name, task_name(task))
             api.fail(message, call, code=CALL_ARG)
             return True
         return bool(call_task(api, own, signature, call)[1])

@@ -9,7 +9,7 @@ from mypy.plugin import FunctionContext, MethodContext
 from mypy.subtypes import is_proper_subtype, is_subtype
 from mypy.types import CallableType, Type
 
-from .. import errorcodes, signatures
+from .. import messages, signatures
 from ..rendering import render
 from ..schedulers import Mapped, Packed, SchedulerSpec, SingleOrPacked, Variadic
 from ..task_calls import single_actual, variadic_groups
@@ -27,7 +27,7 @@ def report_string_args(api: TypeChecker, ctx: FunctionContext | MethodContext, s
     # Proper: ``Any`` (an unannotated parameter) fits ``str`` yet may be anything.
     if not is_proper_subtype(value_type, api.named_type("builtins.str")):
         return False
-    message = errorcodes.string_args(spec.name, parameter, render(expr))
+    message = messages.string_args(spec.name, parameter, render(expr))
     if _refused_by_declaration(ctx, spec, parameter, value_type):
         api.note(message, expr, code=ARG_TYPE)
     else:

@@ -7,7 +7,7 @@ from mypy.errorcodes import CALL_ARG
 from mypy.nodes import ARG_NAMED, Context
 from mypy.types import CallableType, Overloaded, ProperType, UnionType, get_proper_type
 
-from .. import errorcodes
+from .. import errorcodes, messages
 from ..callables import Callee
 from ..schedulers import SchedulerSpec
 from ..task_calls import TaskCall, kept
@@ -26,13 +26,13 @@ def check_supplied_keywords(
     keep: list[int] = []
     for i, (arg, kind, keyword) in enumerate(zip(task.args, task.kinds, task.names, strict=True)):
         if kind == ARG_NAMED and keyword in spec.supplied_keywords:
-            message = errorcodes.supplied_keyword_given(spec.name, name, keyword)
+            message = messages.supplied_keyword_given(spec.name, name, keyword)
             api.fail(message, arg, code=errorcodes.TASK_RESERVED_KEYWORD)
         else:
             keep.append(i)
     for keyword in sorted(spec.supplied_keywords):
         if not _accepts_keyword(target.signature, keyword):
-            api.fail(errorcodes.supplied_keyword_refused(spec.name, name, keyword), context, code=CALL_ARG)
+            api.fail(messages.supplied_keyword_refused(spec.name, name, keyword), context, code=CALL_ARG)
     return kept(task, keep), set(spec.supplied_keywords)
 
 

@@ -10,7 +10,6 @@ from mypy.errors import ErrorInfo
 from mypy.nodes import CallExpr, Context
 from mypy.types import Overloaded, Type, UnionType, get_proper_type
 
-from .. import errorcodes
 from ..task_calls import TaskCall
 
 # The codes mypy's call checking gives a wrong argument: a missing, surplus or unexpected one, one of the
@@ -27,10 +26,12 @@ def report_task_errors(
     keeps one of them: through ``Callable[[*Ts], T]`` mypy reports a missing or surplus argument as an
     argument of the wrong type (``arg-type``), and an ignore comment written for it keeps applying.
     """
+    from .. import messages
+
     errors = call_task(api, task, callee, context)[1]
     for name in _overload_names(callee):
         for error in errors:
-            error.message = errorcodes.requote_overload_name(error.message, name)
+            error.message = messages.requote_overload_name(error.message, name)
     kept_code = _mypy_argument_code(mypy_codes)
     if kept_code is not None:
         assert mypy_codes is not None
@@ -72,7 +73,7 @@ def call_task(
 
 
 def _overload_names(callee: Type) -> set[str]:
-    """The names given to a task's overloads, which mypy quotes whole (`errorcodes.overload_name`)."""
+    """The names given to a task's overloads, which mypy quotes whole (`messages.overload_name`)."""
     proper = get_proper_type(callee)
     if isinstance(proper, UnionType):
         return {name for item in proper.items for name in _overload_names(item)}

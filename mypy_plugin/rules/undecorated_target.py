@@ -6,7 +6,7 @@ from mypy.checker import TypeChecker
 from mypy.nodes import FuncDef
 from mypy.types import CallableType, ProperType
 
-from .. import errorcodes
+from .. import errorcodes, messages
 from ..schedulers import SchedulerSpec
 from ..task_calls import TaskCall
 
@@ -27,7 +27,7 @@ def report_undecorated_target(
         return
     # As it is written: ``activity.defn`` for ``temporalio.activity.defn``.
     written = ".".join(decorator.split(".")[-2:])
-    api.fail(errorcodes.undecorated(spec.name, name, written), task.target, code=errorcodes.TASK_UNDECORATED)
+    api.fail(messages.undecorated(spec.name, name, written), task.target, code=errorcodes.TASK_UNDECORATED)
 
 
 def _in_source(definition: FuncDef, api: TypeChecker) -> bool:

@@ -14,7 +14,7 @@ from mypy.nodes import ARG_STAR2, DictExpr, Expression, StrExpr
 from mypy.plugin import FunctionContext, MethodContext
 from mypy.types import Type, TypedDictType, get_proper_type
 
-from .. import errorcodes
+from .. import messages
 from ..rendering import spelled
 from ..schedulers import SchedulerSpec
 from ..task_calls import TASK_KEYWORDS, TaskCall
@@ -40,10 +40,10 @@ def report_unpacked_keywords(
             continue
         target_text = spelled(task.target, api)
         value = None if isinstance(arg, DictExpr) else spelled(arg, api)
-        fix = errorcodes.unpacked_keywords_fix(target_text, _bound(api, arg, value, own))
+        fix = messages.unpacked_keywords_fix(target_text, _bound(api, arg, value, own))
         # mypy alone reports a TypedDict's keys as extra arguments (``misc``): its code is kept for ignores.
         code = CALL_ARG if isinstance(arg, DictExpr) else MISC
-        api.fail(errorcodes.keywords_unpacked(spec.name, name, value, fix), arg, code=code)
+        api.fail(messages.keywords_unpacked(spec.name, name, value, fix), arg, code=code)
         names |= keys
     return names
 

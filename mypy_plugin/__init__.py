@@ -28,7 +28,15 @@ from . import errorcodes, signatures  # noqa: F401
 from .callables import PARTIAL
 from .config import BgtypedConfig, load_config
 from .registry import Registry
-from .schedulers import CONSTRUCTOR, FAMILIES, SchedulerSpec, family_schedulers, with_worker_settings
+from .schedulers import (
+    CONSTRUCTOR,
+    FAMILIES,
+    FAMILY_NAMES,
+    FAMILY_OF_MODULE,
+    SchedulerSpec,
+    family_schedulers,
+    with_worker_settings,
+)
 
 if TYPE_CHECKING:
     from . import checks
@@ -75,11 +83,9 @@ class BgtypedPlugin(Plugin):
         self._registry: Final[Registry] = Registry.build(
             with_worker_settings(self.schedulers + self._config.schedulers, self._config.worker_settings)
         )
-        # The families whose entries are not loaded yet (`_load_families`), and how many modules the build
-        # held when that was last looked at. A library given worker settings is in use: its family is
-        # loaded now.
-        self._unloaded_families: Final = dict(FAMILIES)
-        self._modules_seen = 0
+        # The families whose entries are not loaded yet (`_load_families_for`). A library given worker
+        # settings is in use: its family is loaded now.
+        self._unloaded_families: Final = set(FAMILIES)
         for library in {library for library, _ in self._config.worker_settings}:
             self._load_family(library)
         # Asked for once per module when mypy reads or writes its cache: one short string, computed once.
@@ -178,34 +184,32 @@ class BgtypedPlugin(Plugin):
     def get_function_hook(self, fullname: str) -> _FunctionHook | None:
         return self._function_answers[fullname]
 
-    def _load_families(self) -> None:
-        """Load the entries of every family one of whose modules the build now holds.
+    def _load_families_for(self, info: TypeInfo, member: str) -> None:
+        """Load the families that may have an entry for ``member`` on ``info`` or one of its bases.
 
-        Asked before each new answer: a call can only reach an entry through a class or function of a
-        module the build has loaded by then, and a build's modules only grow.
+        Asked before each answer that depends on the registry: an entry names a class of one of its
+        family's modules, and a class reaches it through its MRO. Each answer is found once per build.
         """
-        modules = self._modules
-        if modules is None or len(modules) == self._modules_seen:
-            return
-        self._modules_seen = len(modules)
-        for family, family_modules in list(self._unloaded_families.items()):
-            if any(module in modules for module in family_modules):
+        for base in info.mro:
+            family = FAMILY_OF_MODULE.get(base.module_name)
+            if family is not None and family in self._unloaded_families and member in FAMILY_NAMES[family]:
                 self._load_family(family)
 
+    def _may_reach_unloaded_family(self, member: str) -> bool:
+        return any(member in FAMILY_NAMES[family] for family in self._unloaded_families)
+
     def _load_family(self, family: str) -> None:
-        del self._unloaded_families[family]
+        self._unloaded_families.discard(family)
         schedulers = family_schedulers(family)
         self._registry.add(with_worker_settings(schedulers, self._config.worker_settings))
 
     def _method_signature_hook(self, fullname: str) -> _MethodSignatureHook | None:
-        self._load_families()
         owner, _, member = fullname.rpartition(".")
-        if member not in self._registry.by_member or not self._method_may_schedule(owner, member):
+        if not self._method_may_schedule(owner, member):
             return None
         return partial(self._method_signature, member)
 
     def _method_hook(self, fullname: str) -> _MethodHook | None:
-        self._load_families()
         owner, _, member = fullname.rpartition(".")
         # Names as common as ``get`` (``dict.get``): hooked only on FastAPI's classes.
         if self._routes_in_build():
@@ -217,30 +221,34 @@ class BgtypedPlugin(Plugin):
             applied = self._decorator_hook(fullname)
             if applied is not None:
                 return applied
-        if member not in self._registry.by_member or not self._method_may_schedule(owner, member):
+        if not self._method_may_schedule(owner, member):
             return None
         return partial(self._check_method_call, member)
 
     def _decorator_hook(self, fullname: str) -> _MethodHook | None:
         """The hook of a library's decorator applied to a function (``fullname`` is its ``__call__``).
 
-        Only RQ's and APScheduler's decorators have one, asked for once those libraries are in the build.
+        Only RQ's and APScheduler's decorators have one; their modules are imported for a name of theirs.
         """
-        if "rq" not in self._unloaded_families:
+        library = fullname.partition(".")[0]
+        if library == "rq":
             from . import rq_jobs
 
             if fullname == rq_jobs.JOB_DECORATOR_CALL:
                 return rq_jobs.job_function_type
-        if "apscheduler" not in self._unloaded_families:
+        if library == "apscheduler":
             from . import decorators
 
             decorator = decorators.DECORATOR_SCHEDULERS.get(fullname)
             if decorator is not None:
+                if "apscheduler" in self._unloaded_families:
+                    self._load_family(
+                        "apscheduler"
+                    )  # the decorated function is checked as `add_job` checks it
                 return partial(decorators.check_decorated, self._registry, decorator)
         return None
 
     def _function_signature_hook(self, fullname: str) -> _FunctionSignatureHook | None:
-        self._load_families()
         spec = self._function_schedulers[fullname]
         return None if spec is None else partial(self._function_signature, spec)
 
@@ -249,15 +257,21 @@ class BgtypedPlugin(Plugin):
             from .partials import new_partial
 
             return new_partial
-        self._load_families()
         spec = self._function_schedulers[fullname]
         return None if spec is None else partial(_check_function_call, spec)
 
     def _method_may_schedule(self, owner: str, member: str) -> bool:
         """False when the class ``owner`` has no registered base defining ``member``: no call schedules."""
+        unloaded = self._may_reach_unloaded_family(member)
+        if not unloaded and member not in self._registry.by_member:
+            return False  # most names: one look at a table
         # A class the lookup cannot find (a local class) keeps its hook: the receiver decides.
         info = self._type_info(owner)
-        return info is None or self._registry.has_registered_base(info, member)
+        if info is None:
+            return True
+        if unloaded:
+            self._load_families_for(info, member)
+        return self._registry.has_registered_base(info, member)
 
     def _find_function_scheduler(self, fullname: str) -> SchedulerSpec | None:
         """The scheduler a call of ``fullname`` (a function, or a class: its constructor) is, if any."""
@@ -265,7 +279,16 @@ class BgtypedPlugin(Plugin):
         if spec is not None:
             return spec
         info = self._type_info(fullname)
-        return None if info is None else self._registry.for_class(info, CONSTRUCTOR)
+        if info is None:
+            # A function: its family lists its module and its name.
+            module, _, name = fullname.rpartition(".")
+            family = FAMILY_OF_MODULE.get(module)
+            if family is None or family not in self._unloaded_families or name not in FAMILY_NAMES[family]:
+                return None
+            self._load_family(family)
+            return self._registry.functions.get(fullname)
+        self._load_families_for(info, CONSTRUCTOR)
+        return self._registry.for_class(info, CONSTRUCTOR)
 
     def _routes_in_build(self) -> bool:
         modules = self._modules
@@ -314,6 +337,7 @@ class BgtypedPlugin(Plugin):
 
     def _find_receiver_entry(self, key: tuple[TypeInfo, str]) -> _ReceiverEntry | None:
         info, member = key
+        self._load_families_for(info, member)
         spec = self._registry.for_class(info, member)
         return None if spec is None else (spec, signatures.returns_fixed_type(info, member))
 

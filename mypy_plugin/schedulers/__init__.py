@@ -1,7 +1,9 @@
 """The schedulers the plugin knows: one module per library family, the data model in `spec`.
 
-A family's module is imported only once a module its entries name is part of the build (`FAMILIES`): the
-entries of a library that a project does not use cost it nothing.
+A family's module is imported only once a call may reach one of its entries: a call of a function of a
+module its entries name, or of a member its entries name on a class of such a module or a subclass
+(`FAMILIES`, `FAMILY_MEMBERS`). The entries of a library that a project does not call cost it nothing,
+even where its modules are in the build (every Starlette application imports ``threading`` and ``asyncio``).
 """
 
 from __future__ import annotations
@@ -74,6 +76,63 @@ FAMILIES: Final[dict[str, tuple[str, ...]]] = {
 }
 
 
+# The names each family's entries give: a member of a class (a constructor as ``__init__``), or a function's
+# own name. A query tells from them, before the family is loaded, whether it may reach one of its entries (the
+# test of the families checks the two agree).
+FAMILY_NAMES: Final[dict[str, frozenset[str]]] = {
+    "stdlib": frozenset(
+        {
+            "Process",
+            "__init__",
+            "apply",
+            "apply_async",
+            "call_at",
+            "call_later",
+            "call_soon",
+            "call_soon_threadsafe",
+            "enter",
+            "enterabs",
+            "run_in_executor",
+            "submit",
+            "to_thread",
+        }
+    ),
+    "starlette": frozenset({"__init__", "add_task", "run_in_threadpool"}),
+    "anyio_trio": frozenset({"run_sync", "start_soon"}),
+    "apscheduler": frozenset({"add_job"}),
+    "arq": frozenset({"enqueue_job"}),
+    "celery": frozenset({"apply_async", "delay", "s", "si", "signature", "subtask"}),
+    "dask": frozenset({"map", "submit"}),
+    "dramatiq": frozenset({"send", "send_with_options"}),
+    "huey": frozenset({"__call__", "call_local", "s", "schedule"}),
+    "prefect": frozenset({"apply_async", "delay", "map", "submit"}),
+    "procrastinate": frozenset({"defer", "defer_async"}),
+    "ray": frozenset({"remote"}),
+    "rq": frozenset({"delay", "enqueue", "enqueue_at", "enqueue_call", "enqueue_in"}),
+    "saq": frozenset({"apply", "enqueue"}),
+    "temporal": frozenset(
+        {
+            "execute_activity",
+            "execute_activity_method",
+            "execute_child_workflow",
+            "execute_local_activity",
+            "execute_local_activity_method",
+            "execute_workflow",
+            "start_activity",
+            "start_activity_method",
+            "start_child_workflow",
+            "start_local_activity",
+            "start_local_activity_method",
+            "start_workflow",
+        }
+    ),
+}
+# The family of each module that `FAMILIES` lists.
+FAMILY_OF_MODULE: Final[dict[str, str]] = {
+    module: family for family, modules in FAMILIES.items() for module in modules
+}
+
+
 def family_schedulers(family: str) -> tuple[SchedulerSpec, ...]:
     """The entries of ``family``, a key of `FAMILIES`, importing its module."""
     schedulers: tuple[SchedulerSpec, ...] = import_module(f"{__name__}.{family}").SCHEDULERS
@@ -110,6 +169,8 @@ __all__ = [
     "CONSTRUCTOR",
     "COROUTINE_POLICIES",
     "FAMILIES",
+    "FAMILY_NAMES",
+    "FAMILY_OF_MODULE",
     "CheckedAgainst",
     "Coroutines",
     "ForwardedKeywords",

@@ -12,11 +12,12 @@ from typing import Any
 # source, without the plugin.
 FAMILIES_SCRIPT = """
 import json
-from bgtyped.mypy.schedulers import FAMILIES, family_schedulers
+from bgtyped.mypy.schedulers import FAMILIES, FAMILY_NAMES, family_schedulers
 print(json.dumps({
     family: {
         "modules": list(modules),
-        "entries": [[spec.owner.rpartition(".")[0] if spec.is_method else spec.owner, spec.fullname]
+        "names": sorted(FAMILY_NAMES[family]),
+        "entries": [[spec.owner.rpartition(".")[0] if spec.is_method else spec.owner, spec.fullname, spec.member]
                     for spec in family_schedulers(family)],
     }
     for family, modules in FAMILIES.items()
@@ -35,27 +36,34 @@ def installed_families(tmp_path: Path) -> dict[str, dict[str, list[Any]]]:
 
 def test_each_family_lists_exactly_the_modules_its_entries_name(tmp_path: Path) -> None:
     for family, found in installed_families(tmp_path).items():
-        named = {module for module, _ in found["entries"]}
+        named = {module for module, _, _ in found["entries"]}
         assert named == set(found["modules"]), family
+
+
+def test_each_family_lists_exactly_the_names_its_entries_give(tmp_path: Path) -> None:
+    for family, found in installed_families(tmp_path).items():
+        given = {member for _, _, member in found["entries"]}
+        assert given == set(found["names"]), family
 
 
 def test_no_callable_has_entries_in_two_families(tmp_path: Path) -> None:
     seen: dict[str, str] = {}
     for family, found in installed_families(tmp_path).items():
-        for _, fullname in found["entries"]:
+        for _, fullname, _ in found["entries"]:
             assert seen.setdefault(fullname, family) == family, fullname
 
 
 SCRIPT = """
 import sys
 from mypy import api
-api.run(["--no-incremental", "--config-file", sys.argv[1], sys.argv[2]])
+out = api.run(["--no-incremental", "--config-file", sys.argv[1], sys.argv[2]])
+print(out[0])
 print(sorted(name.rpartition(".")[2] for name in sys.modules if name.startswith("bgtyped.mypy.schedulers.")))
 """
 
 
-def loaded_families(tmp_path: Path, source: str) -> list[str]:
-    """The family modules a mypy run with the plugin imports, checking ``source``."""
+def checked(tmp_path: Path, source: str) -> tuple[str, list[str]]:
+    """What a mypy run with the plugin reports on ``source``, and the family modules it imports."""
     (tmp_path / "mypy.ini").write_text("[mypy]\nplugins = bgtyped.mypy\n")
     (tmp_path / "m.py").write_text(source)
     result = subprocess.run(
@@ -65,7 +73,13 @@ def loaded_families(tmp_path: Path, source: str) -> list[str]:
         text=True,
         check=True,
     )
-    return eval(result.stdout.strip().splitlines()[-1])  # a list of names printed by the script
+    *report, families = result.stdout.strip().splitlines()
+    return "\n".join(report), eval(families)  # a list of names printed by the script
+
+
+def loaded_families(tmp_path: Path, source: str) -> list[str]:
+    """The family modules a mypy run with the plugin imports, checking ``source``."""
+    return checked(tmp_path, source)[1]
 
 
 def test_a_build_without_a_library_never_imports_its_entries(tmp_path: Path) -> None:
@@ -81,3 +95,36 @@ def test_a_library_in_the_build_loads_its_family(tmp_path: Path) -> None:
         "    queue.enqueue(send, 'a@b.c')\n"
     )
     assert "rq" in loaded_families(tmp_path, source)
+
+
+def test_a_library_whose_modules_are_imported_but_never_called_stays_unloaded(tmp_path: Path) -> None:
+    # Starlette imports threading, asyncio and anyio: a build that only calls add_task loads Starlette's family.
+    source = (
+        "import threading\n"
+        "from starlette.background import BackgroundTasks\n"
+        "def send(to: str) -> None: ...\n"
+        "def go(tasks: BackgroundTasks) -> None:\n"
+        "    lock = threading.Lock()\n"
+        "    threading.get_ident()\n"
+        "    tasks.add_task(send, 'a@b.c')\n"
+    )
+    assert loaded_families(tmp_path, source) == ["spec", "starlette"]
+
+
+def test_a_subclass_function_or_method_of_a_library_loads_its_family(tmp_path: Path) -> None:
+    # Reached through the MRO (a subclass's constructor and method) and through a function's module and name.
+    source = (
+        "import asyncio\n"
+        "import threading\n"
+        "from concurrent.futures import ThreadPoolExecutor\n"
+        "def send(to: str) -> None: ...\n"
+        "class Worker(threading.Thread): ...\n"
+        "class Pool(ThreadPoolExecutor): ...\n"
+        "async def go() -> None:\n"
+        "    Worker(target=send, args=(1,))\n"
+        "    Pool().submit(send, 2)\n"
+        "    await asyncio.to_thread(send, 3)\n"
+    )
+    report, families = checked(tmp_path, source)
+    assert families == ["spec", "stdlib"]
+    assert report.count('"send"') == 3, report

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from functools import partial
+from functools import cache, partial
 from typing import TYPE_CHECKING, Any, ClassVar, Final, TypeVar
 
 from mypy.nodes import MypyFile, TypeAlias, TypeInfo
@@ -42,19 +42,21 @@ if TYPE_CHECKING:
     from . import checks
     from .job_deps import JobDependencies
 
+    # Types of annotations only, not built at run time: mypy imports the plugin in every run.
+    # The scheduler a method of a class is, and whether its declared return type has no type variable
+    # (``add_task``: None), so that its calls have the type mypy finds on the rewritten signature.
+    _ReceiverEntry = tuple[SchedulerSpec, bool]
+    _MethodSignatureHook = Callable[[MethodSigContext], FunctionLike]
+    _MethodHook = Callable[[MethodContext], Type]
+    _FunctionSignatureHook = Callable[[FunctionSigContext], FunctionLike]
+    _FunctionHook = Callable[[FunctionContext], Type]
+
 RELEASE: Final = "0.4.0"
 # FastAPI's module of routes: a build without it registers no route (`routes`), and never loads that check.
 FASTAPI_ROUTING: Final = "fastapi.routing"
 # The release; once the plugin is constructed, with the digest of its settings (see `_snapshot_settings`).
 __version__ = RELEASE
 
-# The scheduler a method of a class is, and whether its declared return type has no type variable
-# (``add_task``: None), so that its calls have the type mypy finds on the rewritten signature.
-_ReceiverEntry = tuple[SchedulerSpec, bool]
-_MethodSignatureHook = Callable[[MethodSigContext], FunctionLike]
-_MethodHook = Callable[[MethodContext], Type]
-_FunctionSignatureHook = Callable[[FunctionSigContext], FunctionLike]
-_FunctionHook = Callable[[FunctionContext], Type]
 _Key = TypeVar("_Key")
 _Value = TypeVar("_Value")
 
@@ -302,7 +304,9 @@ class BgtypedPlugin(Plugin):
 
     def _method_signature(self, member: str, ctx: MethodSigContext) -> FunctionLike:
         entry = self._receiver_entry(member, ctx.type)
-        if entry is None or not _definition_found(entry[0], ctx):
+        if entry is None:
+            return ctx.default_signature
+        if entry[0].checked_against != "declared" and not _definition_found(entry[0], ctx):
             return ctx.default_signature
         return self._signatures.rewrite(ctx.default_signature, entry[0], ctx.context, ctx.type, ctx.api)
 
@@ -356,8 +360,6 @@ def _definition_found(spec: SchedulerSpec, ctx: MethodSigContext) -> bool:
 
     Where none is found, mypy checks the call on the declared signature, as it would without the plugin.
     """
-    if spec.checked_against == "declared":
-        return True
     from mypy.checker import TypeChecker
     from mypy.nodes import CallExpr, MemberExpr
 
@@ -379,11 +381,16 @@ def _check_function_call(spec: SchedulerSpec, ctx: FunctionContext) -> Type:
 
 
 def _check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerSpec) -> checks.Checked:
+    return _scheduling_call_checker()(ctx, spec)
+
+
+@cache
+def _scheduling_call_checker() -> Callable[[FunctionContext | MethodContext, SchedulerSpec], checks.Checked]:
     # The rules are imported by the first scheduling call: a run whose modules all come from the cache
-    # checks none, and pays nothing for them.
+    # checks none, and pays nothing for them. Found once: an import statement costs each call more.
     from .checks import check_scheduling_call
 
-    return check_scheduling_call(ctx, spec)
+    return check_scheduling_call
 
 
 def _scheduler_return_type(

@@ -325,7 +325,8 @@ def runs_only_when_awaited(typ: Type) -> bool:
     """
     proper = get_proper_type(typ)
     if isinstance(proper, Instance):
-        return proper.type.has_base(AWAITABLE) and not any(proper.type.has_base(future) for future in FUTURES)
+        info = proper.type
+        return info.has_base(AWAITABLE) and not any(map(info.has_base, FUTURES))
     if isinstance(proper, UnionType):
         return all(runs_only_when_awaited(item) for item in proper.items)
     return False

@@ -97,27 +97,30 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
         from .rules.reserved_keywords import check_reserved_keywords
 
         check_reserved_keywords(api, task, spec, ctx.context)
+    # How the scheduler takes the target, told apart once: a parameter, or the receiver itself.
+    param = spec.target if isinstance(spec.target, Param) else None
+    receiver = spec.target if isinstance(spec.target, Receiver) else None
     target_type = task.target_type
-    if isinstance(spec.target, Param) and spec.target.accepts_none:
+    if param is not None and param.accepts_none:
         proper = get_proper_type(target_type)
         if isinstance(proper, NoneType) and not isinstance(task.target, CallExpr):
             return Checked(False, found)
         if isinstance(proper, UnionType):
             target_type = remove_optional(proper)
     job_name = None
-    if isinstance(spec.target, Param) and spec.target.accepts_name:
+    if param is not None and param.accepts_name:
         from .rules.named_targets import may_be_name
 
         if may_be_name(api, target_type):
-            job = _named_job(api, task, spec.target, spec)
+            job = _named_job(api, task, param, spec)
             if job is None:
                 return Checked(False, found)
             job_name, target_type = job.name, job.signature
     # A receiver is the task itself (``send_email.delay(...)``): its name is the one the call spells; a job
     # named by a string is named after that string.
-    forced_name = job_name or (_expression_name(task.target) if isinstance(spec.target, Receiver) else None)
+    forced_name = job_name or (_expression_name(task.target) if receiver is not None else None)
     definition = None
-    if isinstance(spec.target, Receiver):
+    if receiver is not None:
         from .definitions import task_definition
 
         definition = task_definition(api, task.target, task.target_type, spec)
@@ -127,10 +130,10 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
             forced_name = None  # the definition found is the task's own, and names it
     elif spec.checked_against != "declared":
         return Checked(False, found)  # no definition: mypy checks the declared signature
-    elif isinstance(spec.target, Receiver) and spec.target.parameters is not None:
+    elif receiver is not None and receiver.parameters is not None:
         from .task_objects import receiver_target
 
-        target = receiver_target(api, task, spec.target)
+        target = receiver_target(api, task, receiver)
     else:
         target = resolve(target_type, api, task.target)
     if isinstance(target, PartlyCallable):
@@ -150,7 +153,7 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
 
         report_not_callable(api, task, target, spec, ctx.context)
         return Checked(True, found)
-    if isinstance(spec.target, Param) and spec.target.supplies_self:
+    if param is not None and param.supplies_self:
         from .rules.supplied_self import without_supplied_self
 
         target = Callee(
@@ -161,11 +164,11 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
         from .rules.undecorated_target import report_undecorated_target
 
         report_undecorated_target(api, task, target.signature, spec, name)
-    if isinstance(spec.target, SignatureReceiver):
+    if isinstance(receiver, SignatureReceiver):
         from .rules.signature_calls import signature_reported
 
         # What the signature's own call reports (a coroutine never awaited too) is reported once, there.
-        if signature_reported(api, ctx, spec.target, spec, task, target.signature):
+        if signature_reported(api, ctx, receiver, spec, task, target.signature):
             return Checked(False, found)
         reported = False
     else:
@@ -195,6 +198,8 @@ def check_scheduling_call(ctx: FunctionContext | MethodContext, spec: SchedulerS
         from .definitions import scheduled_result
 
         returned = scheduled_result(ctx.default_return_type, result, spec)
+    if not reported and not found and returned is None:
+        return NOTHING_FOUND
     return Checked(reported, found, returned)
 
 
@@ -263,6 +268,7 @@ def _task_as_passed(
     arguments it drops or never passes; what they were meant for is then not reported missing as well.
     """
     arguments = spec.arguments
+    variadic = arguments if isinstance(arguments, Variadic) else None
     if not target.bound_positionally.isdisjoint(task.names):
         from .rules.partial_keywords import without_partial_bound_keywords
 
@@ -272,8 +278,8 @@ def _task_as_passed(
 
         task = without_options(api, ctx, task, target, spec, name)
     dropped = False
-    if isinstance(arguments, Variadic):
-        if arguments.options_alternative is not None:
+    if variadic is not None:
+        if variadic.options_alternative is not None:
             from .rules.passed_options import report_passed_options
 
             task = report_passed_options(api, task, target, spec, name)
@@ -281,7 +287,7 @@ def _task_as_passed(
             from .rules.job_options import without_misspelt_options
 
             task = without_misspelt_options(api, task, target, spec.target.job_names, spec.name, name)
-        if arguments.packed_keywords is not None:
+        if variadic.packed_keywords is not None:
             from .rules.dropped_arguments import report_dropped_by_packed
 
             dropped = report_dropped_by_packed(api, ctx, spec, name)
@@ -291,9 +297,9 @@ def _task_as_passed(
 
         task, supplied = check_supplied_keywords(api, task, target, spec, name, ctx.context)
         signature = with_optional_parameters(signature, supplied) if supplied else signature
-    if isinstance(arguments, Variadic) and arguments.kwargs is None:
+    if variadic is not None and variadic.kwargs is None:
         task, signature = _positional_arguments_only(api, ctx, spec, task, target, signature, name)
-    if isinstance(arguments, Variadic) and arguments.drops_positionals:
+    if variadic is not None and variadic.drops_positionals:
         from .rules.dropped_positionals import keywords_only
 
         task, signature = keywords_only(api, ctx.context, task, signature, spec, name)

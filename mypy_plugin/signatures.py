@@ -61,16 +61,24 @@ class CallShape(Record):
         self.target_positionally: Final = target_positionally
 
 
+# The four shapes, each made once: every scheduling call has one.
+_SHAPES: Final = {
+    (by_keyword, positionally): CallShape(by_keyword, positionally)
+    for by_keyword in (False, True)
+    for positionally in (False, True)
+}
+
+
 def call_shape(signature: CallableType, spec: SchedulerSpec, call: Context) -> CallShape:
     target = spec.target
     if isinstance(target, Receiver):
-        return CallShape(False, False)
+        return _SHAPES[False, False]
     by_keyword = positional_only_target_by_keyword(spec, signature.arg_names, call)
     # Only a target with a known position can be found again once its name is gone.
     if not isinstance(spec.arguments, Variadic | Mapped) or target.position is None:
-        return CallShape(by_keyword, False)
+        return _SHAPES[by_keyword, False]
     index = target.index_in(signature.arg_names)
-    return CallShape(by_keyword, index is not None and _given_positionally(call, index))
+    return _SHAPES[by_keyword, index is not None and _given_positionally(call, index)]
 
 
 class SchedulerSignatures:

@@ -30,8 +30,8 @@ from mypy.types import (
 
 from .records import Record
 from .schedulers import (
+    JobNames,
     Mapped,
-    Param,
     Receiver,
     SchedulerSpec,
     SignatureReceiver,
@@ -74,7 +74,7 @@ def task_call(ctx: FunctionContext | MethodContext, spec: SchedulerSpec) -> Task
     arguments = spec.arguments
     if isinstance(arguments, Variadic):
         task = variadic_arguments(ctx, arguments, call)
-        if task is not None and switched_to_packed(ctx, arguments):
+        if task is not None and arguments.packed_keywords is not None and switched_to_packed(ctx, arguments):
             from .packed_arguments import switched_arguments
 
             task = switched_arguments(ctx, arguments, task)
@@ -128,14 +128,16 @@ def _target(
             return None if configured is None else configured[:2]
         return call.callee.expr, _receiver_function(ctx.type, target)
     group = single_actual(ctx, target.index_in(ctx.callee_arg_names))
-    if group is None or _built_job(target, ctx.arg_types[group][0]):
+    if group is None:
+        return None
+    if target.job_names is not None and _built_job(target.job_names, ctx.arg_types[group][0]):
         return None
     return ctx.args[group][0], ctx.arg_types[group][0]
 
 
-def _built_job(target: Param, target_type: Type) -> bool:
+def _built_job(job_names: JobNames, target_type: Type) -> bool:
     """Whether the target is a job built beforehand (saq's ``enqueue(Job(...))``): its function is unknown."""
-    built = None if target.job_names is None else target.job_names.built
+    built = job_names.built
     proper = get_proper_type(target_type)
     return built is not None and isinstance(proper, Instance) and proper.type.has_base(built)
 

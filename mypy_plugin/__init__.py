@@ -201,6 +201,9 @@ class BgtypedPlugin(Plugin):
         return any(member in FAMILY_NAMES[family] for family in self._unloaded_families)
 
     def _load_family(self, family: str) -> None:
+        """Add ``family``'s entries to the registry, unless they are there already."""
+        if family not in self._unloaded_families:
+            return
         self._unloaded_families.discard(family)
         schedulers = family_schedulers(family)
         self._registry.add(with_worker_settings(schedulers, self._config.worker_settings))
@@ -243,10 +246,8 @@ class BgtypedPlugin(Plugin):
 
             decorator = decorators.DECORATOR_SCHEDULERS.get(fullname)
             if decorator is not None:
-                if "apscheduler" in self._unloaded_families:
-                    self._load_family(
-                        "apscheduler"
-                    )  # the decorated function is checked as `add_job` checks it
+                # The decorated function is checked as `add_job` checks it: its entries must be loaded.
+                self._load_family("apscheduler")
                 return partial(decorators.check_decorated, self._registry, decorator)
         return None
 
